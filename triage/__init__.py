@@ -1,0 +1,78 @@
+"""Offer Triage: the web application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
+
+from triage import db
+from triage.config import PROJECT_ROOT, Config, as_mapping, config_from_environment
+from triage.extensions import csrf, login_manager
+
+
+class RenderStrictUndefined(Undefined):
+    """Fails when an undefined name is rendered, so a typo fails a test.
+
+    Tests, lengths and lookups stay lenient: GOV.UK Frontend's own macros pass
+    optional parameters around undefined, which jinja's StrictUndefined refuses.
+    """
+
+    def __str__(self) -> str:
+        self._fail_with_undefined_error()
+        return ""
+
+
+def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
+    config = config or config_from_environment()
+    config.check()
+
+    app = Flask(
+        __name__,
+        static_folder="static",
+        static_url_path="/assets",
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(as_mapping(config, overrides))
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    if app.config["TESTING"]:
+        app.jinja_env.undefined = RenderStrictUndefined
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    WTFormsHelpers(app)
+
+    from triage import errors, security, template_helpers
+    from triage.admin.views import blueprint as admin_blueprint
+    from triage.auth.views import blueprint as auth_blueprint
+    from triage.offers.views import blueprint as offers_blueprint
+    from triage.queue.views import blueprint as queue_blueprint
+
+    security.init_app(app)
+    errors.init_app(app)
+    template_helpers.init_app(app)
+    app.register_blueprint(auth_blueprint)
+    app.register_blueprint(offers_blueprint)
+    app.register_blueprint(queue_blueprint)
+    app.register_blueprint(admin_blueprint)
+
+    from triage.cli import register_commands
+
+    register_commands(app)
+    return app

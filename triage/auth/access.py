@@ -1,0 +1,35 @@
+"""Who may see what. Every view that takes an id goes through one of these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from triage.models.users import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Signed in with one of `roles`, or a 404 (a page for others does not exist)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.has_role(*roles):
+                abort(404)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+submitter_required = roles_required(Role.SUBMITTER)
+staff_required = roles_required(Role.COMMISSIONER, Role.PLACEMENT_OFFICER, Role.ADMIN)
+admin_required = roles_required(Role.ADMIN)

@@ -1,0 +1,101 @@
+"""Signing in and out: server-side session records behind Flask-Login.
+
+The cookie carries `<user id>:<random token>`; the database keeps only a hash of
+the token. Every sign-in issues a new token (so a session id never outlives a
+sign-in), and signing out deletes the record (so a copied cookie stops working).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app, session
+from flask_login import UserMixin, login_user, logout_user
+from sqlalchemy import delete, func, select
+
+from triage import db
+from triage.extensions import login_manager
+from triage.models import LoginFailure, LoginSession, User
+
+
+class SignedInUser(UserMixin):
+    """The Flask-Login view of a user in one signed-in session."""
+
+    def __init__(self, user: User, session_token: str) -> None:
+        self.user = user
+        self._session_token = session_token
+
+    def get_id(self) -> str:
+        return f"{self.user.id}:{self._session_token}"
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.user, name)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> SignedInUser | None:
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    record = db.session.scalar(
+        select(LoginSession).where(
+            LoginSession.token_hash == _hash(token), LoginSession.user_id == int(user_id)
+        )
+    )
+    if record is None or not record.user.is_active:
+        return None
+    lifetime = timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
+    if record.created_at + lifetime < datetime.now(UTC):
+        return None
+    return SignedInUser(record.user, token)
+
+
+def sign_in(user: User) -> None:
+    # Drop whatever the anonymous session held, so nothing set before sign-in
+    # (by this person or anyone who planted a cookie) carries over.
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(token_hash=_hash(token), user_id=user.id))
+    db.session.commit()
+    login_user(SignedInUser(user, token))
+
+
+def sign_out(current: SignedInUser | None) -> None:
+    if current is not None and current.is_authenticated:
+        db.session.execute(
+            delete(LoginSession).where(LoginSession.token_hash == _hash(current._session_token))
+        )
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def email_key(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def too_many_failures(email: str) -> bool:
+    window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
+    since = datetime.now(UTC) - window
+    failures = db.session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.email_key == email_key(email), LoginFailure.at >= since)
+    )
+    return (failures or 0) >= current_app.config["LOGIN_MAX_FAILURES"]
+
+
+def record_failure(email: str) -> None:
+    db.session.add(LoginFailure(email_key=email_key(email)))
+    db.session.commit()
+
+
+def clear_failures(email: str) -> None:
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key(email)))
+    db.session.commit()

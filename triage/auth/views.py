@@ -1,0 +1,154 @@
+"""Start page, registration, joining an organisation, signing in and out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from triage import db
+from triage.auth import sessions
+from triage.auth.forms import JoinForm, RegisterForm, SignInForm, SignOutForm
+from triage.auth.passwords import burn_verification_time, verify_password
+from triage.auth.service import (
+    EmailTaken,
+    create_user,
+    organisation_for_join_token,
+    register_organisation,
+)
+from triage.models import User
+from triage.models.users import Role
+
+blueprint = Blueprint("auth", __name__)
+
+SIGN_IN_PROBLEM = "Enter a correct email address and password"
+THROTTLED = (
+    "There have been too many attempts to sign in with this email address. "
+    "Wait 15 minutes and try again"
+)
+
+
+def home_for(user: User) -> str:
+    if user.is_staff:
+        return url_for("queue.index")
+    return url_for("offers.index")
+
+
+@blueprint.get("/")
+def start() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    return render_template("views/auth/start.html")
+
+
+@blueprint.route("/register", methods=["GET", "POST"])
+def register() -> str | Response:
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = register_organisation(
+                organisation_name=form.organisation_name.data,
+                organisation_type=form.organisation_type.data,
+                rsh_registration_number=form.rsh_registration_number.data,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                password=form.password.data,
+            )
+        except EmailTaken:
+            db.session.rollback()
+            form.email.errors.append(
+                "An account already uses this email address. Sign in, or use another address"
+            )
+        else:
+            sessions.sign_in(user)
+            flash("Your account has been created")
+            return redirect(url_for("offers.index"))
+    return render_template("views/auth/register.html", form=form)
+
+
+@blueprint.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str) -> str | Response:
+    organisation = organisation_for_join_token(token)
+    if organisation is None:
+        abort(404)
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                email=form.email.data,
+                full_name=form.full_name.data,
+                password=form.password.data,
+                role=Role.SUBMITTER,
+                organisation=organisation,
+            )
+            db.session.commit()
+        except EmailTaken:
+            db.session.rollback()
+            form.email.errors.append(
+                "An account already uses this email address. Sign in, or use another address"
+            )
+        else:
+            sessions.sign_in(user)
+            return redirect(url_for("offers.index"))
+    return render_template("views/auth/join.html", form=form, organisation=organisation)
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = SignInForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if sessions.too_many_failures(email):
+            # Same words whether or not the account exists.
+            form.email.errors.append(THROTTLED)
+            return render_template("views/auth/sign_in.html", form=form), 429
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            burn_verification_time(form.password.data)
+            ok = False
+        else:
+            ok = user.is_active and verify_password(user.password_hash, form.password.data)
+        if ok and user is not None:
+            sessions.clear_failures(email)
+            sessions.sign_in(user)
+            return redirect(_safe_next() or home_for(user))
+        sessions.record_failure(email)
+        form.email.errors.append(SIGN_IN_PROBLEM)
+    return render_template("views/auth/sign_in.html", form=form)
+
+
+def _safe_next() -> str | None:
+    target = request.args.get("next", "")
+    # Only paths on this site: no scheme, no host, no protocol-relative "//".
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@blueprint.post("/sign-out")
+@login_required
+def sign_out() -> Response:
+    form = SignOutForm()
+    if not form.validate_on_submit():
+        abort(400)
+    sessions.sign_out(current_user)
+    flash("You have signed out")
+    return redirect(url_for("auth.sign_in"))
+
+
+@blueprint.get("/organisation")
+@login_required
+def organisation() -> str:
+    if current_user.organisation is None:
+        abort(404)
+    members = sorted(current_user.organisation.users, key=lambda user: user.full_name.lower())
+    join_url = url_for("auth.join", token=current_user.organisation.join_token, _external=True)
+    return render_template(
+        "views/auth/organisation.html",
+        organisation=current_user.organisation,
+        members=members,
+        join_url=join_url,
+    )

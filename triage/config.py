@@ -1,0 +1,142 @@
+"""Configuration classes. Everything secret or site-specific comes from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _instance_dir() -> Path:
+    return Path(os.environ.get("TRIAGE_INSTANCE_DIR", PROJECT_ROOT / "instance")).resolve()
+
+
+class Config:
+    ENV_NAME = "base"
+    TESTING = False
+
+    INSTANCE_DIR: Path = _instance_dir()
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    DATABASE_URL: str = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{_instance_dir() / 'triage.sqlite3'}"
+    )
+    REDIS_URL: str | None = os.environ.get("REDIS_URL")
+    UPLOAD_DIR: Path = Path(os.environ.get("UPLOAD_DIR", _instance_dir() / "uploads"))
+    MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    # Room for one 10 MB file plus the form around it; larger bodies are refused
+    # before they are read.
+    MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 512 * 1024
+
+    # Email: "file" writes each email to MAIL_DIR; "console" prints a line per email
+    # (without the body); "smtp" sends through SMTP_HOST.
+    EMAIL_BACKEND: str = os.environ.get("EMAIL_BACKEND", "file")
+    MAIL_DIR: Path = Path(os.environ.get("MAIL_DIR", _instance_dir() / "mail"))
+    MAIL_FROM: str = os.environ.get("MAIL_FROM", "offers@triage.invalid")
+    SMTP_HOST: str | None = os.environ.get("SMTP_HOST")
+    SMTP_PORT: int = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_USERNAME: str | None = os.environ.get("SMTP_USERNAME")
+    SMTP_PASSWORD: str | None = os.environ.get("SMTP_PASSWORD")
+    SMTP_STARTTLS: bool = os.environ.get("SMTP_STARTTLS", "true") == "true"
+
+    SERVICE_NAME = "Offer supported accommodation"
+    COUNCIL_NAME = "Leicester City Council"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "triage_session"
+    REMEMBER_COOKIE_DURATION = 0
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
+    HSTS = False
+    WTF_CSRF_TIME_LIMIT = 8 * 60 * 60
+
+    # Sign-in throttling: this many failures for one email address inside the
+    # window block further attempts for that address until the window passes.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+
+    # The outbox relay gives up on a broker after this many seconds per attempt.
+    BROKER_PUBLISH_TIMEOUT_SECONDS = 5.0
+    # Seconds before a message a dead worker took is handed to another (Redis).
+    BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "300"))
+    OUTBOX_RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "2"))
+
+    @classmethod
+    def broker_url(cls) -> str:
+        if cls.REDIS_URL:
+            return cls.REDIS_URL
+        return "filesystem://"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse settings the environment cannot run with."""
+
+
+class Development(Config):
+    ENV_NAME = "development"
+
+    @classmethod
+    def check(cls) -> None:
+        if not cls.SECRET_KEY:
+            # A development key kept in the instance folder, so sessions survive a restart.
+            key_file = cls.INSTANCE_DIR / "secret_key"
+            cls.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+            if not key_file.exists():
+                key_file.write_text(secrets.token_hex(32))
+                key_file.chmod(0o600)
+            cls.SECRET_KEY = key_file.read_text().strip()
+
+
+class Test(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-use"  # noqa: S105
+    EMAIL_BACKEND = "file"
+    LOGIN_MAX_FAILURES = 5
+
+
+class Production(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        problems = []
+        if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            problems.append("SECRET_KEY must be set to at least 32 random characters")
+        if "DATABASE_URL" not in os.environ:
+            problems.append("DATABASE_URL must be set")
+        elif cls.DATABASE_URL.startswith("sqlite"):
+            problems.append("DATABASE_URL must name a PostgreSQL database in production")
+        if not cls.REDIS_URL:
+            problems.append("REDIS_URL must be set")
+        if problems:
+            raise RuntimeError("Cannot start in production: " + "; ".join(problems))
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": Development,
+    "test": Test,
+    "production": Production,
+}
+
+
+def config_from_environment() -> type[Config]:
+    name = os.environ.get("TRIAGE_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"TRIAGE_ENV must be one of {', '.join(CONFIGS)}, not {name!r}"
+        ) from None
+
+
+def as_mapping(config: type[Config], overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    values = {key: getattr(config, key) for key in dir(config) if key.isupper()}
+    values.update(overrides or {})
+    return values

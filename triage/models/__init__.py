@@ -1,0 +1,20 @@
+"""Database models, one module per area. Importing this package registers them all."""
+
+from triage.models.documents import Document
+from triage.models.email import EmailMessage
+from triage.models.offers import Offer, OfferCohort, OfferUnitType
+from triage.models.outbox import OutboxMessage
+from triage.models.users import LoginFailure, LoginSession, Organisation, User
+
+__all__ = [
+    "Document",
+    "EmailMessage",
+    "LoginFailure",
+    "LoginSession",
+    "Offer",
+    "OfferCohort",
+    "OfferUnitType",
+    "Organisation",
+    "OutboxMessage",
+    "User",
+]

@@ -1,0 +1,179 @@
+"""Offers of accommodation and their parts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from triage.db import Base
+from triage.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from triage.models.documents import Document
+
+
+class OfferStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+
+OFFER_STATUS_LABELS = {
+    OfferStatus.DRAFT: "Draft",
+    OfferStatus.SUBMITTED: "Submitted",
+    OfferStatus.WITHDRAWN: "Withdrawn",
+}
+
+# Statuses from which the submitter may still withdraw: anything not yet decided.
+WITHDRAWABLE = frozenset({OfferStatus.DRAFT, OfferStatus.SUBMITTED})
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+    __table_args__ = (
+        Index("ix_offers_organisation_id_updated_at", "organisation_id", "updated_at"),
+        CheckConstraint("units_wheelchair_accessible >= 0", name="wheelchair_units_not_negative"),
+        CheckConstraint("units_fully_adapted >= 0", name="adapted_units_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default=OfferStatus.DRAFT, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # 1. Property and location
+    name: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(500))
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    development_type: Mapped[str | None] = mapped_column(String(40))
+    planning_status: Mapped[str | None] = mapped_column(String(40))
+    site_area_hectares: Mapped[float | None] = mapped_column(Numeric(9, 3, asdecimal=False))
+    site_area_answered: Mapped[bool] = mapped_column(default=False)
+    date_available: Mapped[date | None]
+
+    # 2. Design
+    configuration: Mapped[str | None] = mapped_column(String(40))
+    configuration_other: Mapped[str | None] = mapped_column(String(500))
+    communal_space: Mapped[bool | None]
+    staff_office: Mapped[bool | None]
+    lift: Mapped[bool | None]
+    assistive_technology: Mapped[bool | None]
+    units_wheelchair_accessible: Mapped[int | None]
+    units_fully_adapted: Mapped[int | None]
+    accessibility_standard: Mapped[str | None] = mapped_column(String(10))
+
+    # 3. Who it is for
+    support_model: Mapped[str | None] = mapped_column(String(40))
+    age_min: Mapped[int | None]
+    age_max: Mapped[int | None]
+
+    # 4. Rent and charges (amounts are per unit type, in OfferUnitType)
+    landlord_name: Mapped[str | None] = mapped_column(String(200))
+    landlord_type: Mapped[str | None] = mapped_column(String(40))
+    landlord_provides_care: Mapped[bool | None]
+    lease_model: Mapped[str | None] = mapped_column(String(40))
+    lease_model_other: Mapped[str | None] = mapped_column(String(500))
+    council_asked_to_cover_voids: Mapped[bool | None]
+
+    # 5. Care and support
+    care_provided: Mapped[bool | None]
+    care_provider_name: Mapped[str | None] = mapped_column(String(200))
+    care_framework_status: Mapped[str | None] = mapped_column(String(40))
+    care_hours_per_person_per_week: Mapped[float | None] = mapped_column(
+        Numeric(5, 1, asdecimal=False)
+    )
+    care_cost_pence_per_person_per_week: Mapped[int | None]
+
+    # Declaration
+    declaration_name: Mapped[str | None] = mapped_column(String(200))
+
+    unit_types: Mapped[list[OfferUnitType]] = relationship(
+        back_populates="offer", cascade="all, delete-orphan", order_by="OfferUnitType.id"
+    )
+    cohorts: Mapped[list[OfferCohort]] = relationship(
+        back_populates="offer", cascade="all, delete-orphan", order_by="OfferCohort.cohort"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="offer", cascade="all, delete-orphan", order_by="Document.uploaded_at"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return OFFER_STATUS_LABELS[OfferStatus(self.status)]
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status in WITHDRAWABLE
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == OfferStatus.DRAFT
+
+    @property
+    def total_units(self) -> int:
+        return sum(unit.count or 0 for unit in self.unit_types)
+
+    def unit_type(self, kind: str) -> OfferUnitType | None:
+        return next((unit for unit in self.unit_types if unit.kind == kind), None)
+
+
+class OfferUnitType(Base):
+    """One kind of unit in an offer: how many, its facilities and its weekly charges."""
+
+    __tablename__ = "offer_unit_types"
+    __table_args__ = (
+        UniqueConstraint("offer_id", "kind", name="uq_offer_unit_types_offer_id_kind"),
+        CheckConstraint("count >= 1", name="count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int]
+    own_bathroom: Mapped[bool | None]
+    own_kitchen: Mapped[bool | None]
+    most_people_sharing: Mapped[int | None]
+    core_rent_pence: Mapped[int | None]
+    eligible_service_charge_pence: Mapped[int | None]
+    ineligible_service_charge_pence: Mapped[int | None]
+    ineligible_charges_cover: Mapped[str | None] = mapped_column(Text)
+    intensive_housing_management_pence: Mapped[int | None]
+
+    offer: Mapped[Offer] = relationship(back_populates="unit_types")
+
+    @property
+    def facilities_answered(self) -> bool:
+        return None not in (self.own_bathroom, self.own_kitchen, self.most_people_sharing)
+
+    @property
+    def charges_answered(self) -> bool:
+        return None not in (
+            self.core_rent_pence,
+            self.eligible_service_charge_pence,
+            self.ineligible_service_charge_pence,
+            self.intensive_housing_management_pence,
+        )
+
+
+class OfferCohort(Base):
+    """A cohort from the policy's demand forecast that the offer is aimed at."""
+
+    __tablename__ = "offer_cohorts"
+
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True
+    )
+    cohort: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+
+    offer: Mapped[Offer] = relationship(back_populates="cohorts")

@@ -1,0 +1,247 @@
+"""The submitter's side: their offers, the offer form, documents and submission."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from triage import db
+from triage.auth.access import submitter_required
+from triage.models import Document, Offer
+from triage.offers import forms, pages
+from triage.offers.checks import offer_problems
+from triage.services import documents, offers
+
+blueprint = Blueprint("offers", __name__, url_prefix="/offers")
+
+
+def _own_offer(offer_id: int) -> Offer:
+    offer = offers.offer_for_organisation(offer_id, current_user.organisation_id)
+    if offer is None:
+        abort(404)
+    return offer
+
+
+def _own_draft(offer_id: int) -> Offer | Response:
+    offer = _own_offer(offer_id)
+    if not offer.is_draft:
+        return redirect(url_for("offers.view", offer_id=offer.id))
+    return offer
+
+
+@blueprint.get("")
+@submitter_required
+def index() -> str:
+    return render_template(
+        "views/offers/index.html",
+        offers=offers.offers_for_organisation(current_user.organisation_id),
+        new_offer_form=forms.NewOfferForm(),
+    )
+
+
+@blueprint.post("/new")
+@submitter_required
+def new() -> Response:
+    if not forms.NewOfferForm().validate_on_submit():
+        abort(400)
+    offer = offers.start_offer(current_user.user)
+    return redirect(url_for("offers.view", offer_id=offer.id))
+
+
+@blueprint.get("/<int:offer_id>")
+@submitter_required
+def view(offer_id: int) -> str:
+    offer = _own_offer(offer_id)
+    if offer.is_draft:
+        return render_template("views/offers/task_list.html", offer=offer, sections=pages.SECTIONS)
+    return render_template(
+        "views/offers/submitted.html",
+        offer=offer,
+        sections=pages.SECTIONS,
+        summary=pages.summary,
+    )
+
+
+@blueprint.get("/<int:offer_id>/sections/<section_slug>")
+@submitter_required
+def section(offer_id: int, section_slug: str) -> Response:
+    found = _own_draft(offer_id)
+    if isinstance(found, Response):
+        return found
+    chosen = pages.SECTIONS_BY_SLUG.get(section_slug)
+    if chosen is None or chosen.cannot_start(found):
+        abort(404)
+    if chosen.slug == "documents":
+        return redirect(url_for("offers.documents_page", offer_id=found.id))
+    page = pages.first_page(found, chosen)
+    if page is None:
+        abort(404)
+    return redirect(url_for("offers.question", offer_id=found.id, key=page.key))
+
+
+@blueprint.route("/<int:offer_id>/questions/<path:key>", methods=["GET", "POST"])
+@submitter_required
+def question(offer_id: int, key: str) -> str | Response:
+    found = _own_draft(offer_id)
+    if isinstance(found, Response):
+        return found
+    offer = found
+    located = pages.locate(offer, key)
+    if located is None:
+        abort(404)
+    page = located.page
+    form = page.make_form(offer, request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        page.apply(offer, form)
+        db.session.commit()
+        if request.args.get("return") == "check":
+            return redirect(url_for("offers.check_answers", offer_id=offer.id))
+        following = pages.next_page(offer, located.section, page)
+        if following is not None:
+            return redirect(url_for("offers.question", offer_id=offer.id, key=following.key))
+        return redirect(url_for("offers.view", offer_id=offer.id))
+    return render_template(
+        "views/offers/question.html", offer=offer, page=page, section=located.section, form=form
+    )
+
+
+@blueprint.route("/<int:offer_id>/documents", methods=["GET", "POST"])
+@submitter_required
+def documents_page(offer_id: int) -> str | Response:
+    found = _own_draft(offer_id)
+    if isinstance(found, Response):
+        return found
+    offer = found
+    form = forms.DocumentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload is None or not getattr(upload, "filename", ""):
+            form.file.errors.append("Select a file to upload")
+        else:
+            try:
+                documents.store(
+                    offer, current_user.user, form.kind.data, upload.stream, upload.filename
+                )
+            except documents.UploadRefused as refusal:
+                form.file.errors.append(str(refusal))
+            else:
+                flash(f"{upload.filename} has been uploaded")
+                return redirect(url_for("offers.documents_page", offer_id=offer.id))
+    return render_template(
+        "views/offers/documents.html", offer=offer, form=form, remove_form=forms.ConfirmForm()
+    )
+
+
+@blueprint.post("/<int:offer_id>/documents/<int:document_id>/remove")
+@submitter_required
+def remove_document(offer_id: int, document_id: int) -> Response:
+    found = _own_draft(offer_id)
+    if isinstance(found, Response):
+        return found
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    document = _document_of(found, document_id)
+    documents.remove(document)
+    flash(f"{document.original_filename} has been removed")
+    return redirect(url_for("offers.documents_page", offer_id=found.id))
+
+
+def _document_of(offer: Offer, document_id: int) -> Document:
+    document = db.session.scalar(
+        select(Document).where(Document.id == document_id, Document.offer_id == offer.id)
+    )
+    if document is None:
+        abort(404)
+    return document
+
+
+@blueprint.get("/<int:offer_id>/documents/<int:document_id>/download")
+@login_required
+def download_document(offer_id: int, document_id: int) -> Response:
+    if current_user.is_staff:
+        offer = db.session.get(Offer, offer_id)
+        if offer is None or offer.is_draft:
+            abort(404)
+    else:
+        offer = _own_offer(offer_id)
+    document = _document_of(offer, document_id)
+    path = documents.path_of(document)
+    if not path.exists():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.original_filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blueprint.get("/<int:offer_id>/check-answers")
+@submitter_required
+def check_answers(offer_id: int) -> str | Response:
+    found = _own_draft(offer_id)
+    if isinstance(found, Response):
+        return found
+    return render_template(
+        "views/offers/check_answers.html",
+        offer=found,
+        sections=pages.SECTIONS,
+        summary=pages.summary,
+        incomplete=pages.incomplete_sections(found),
+        problems=offer_problems(found),
+    )
+
+
+@blueprint.route("/<int:offer_id>/declaration", methods=["GET", "POST"])
+@submitter_required
+def declaration(offer_id: int) -> str | Response:
+    offer = _own_offer(offer_id)
+    if not offer.is_draft:
+        # A second click on "Submit offer" lands on the confirmation, not an error.
+        return redirect(url_for("offers.confirmation", offer_id=offer.id))
+    if pages.incomplete_sections(offer) or offer_problems(offer):
+        return redirect(url_for("offers.check_answers", offer_id=offer.id))
+    form = forms.DeclarationForm()
+    if request.method == "GET":
+        form.declaration_name.data = current_user.full_name
+    if form.validate_on_submit():
+        offers.submit(offer, current_user.user, form.declaration_name.data)
+        return redirect(url_for("offers.confirmation", offer_id=offer.id))
+    return render_template("views/offers/declaration.html", offer=offer, form=form)
+
+
+@blueprint.get("/<int:offer_id>/confirmation")
+@submitter_required
+def confirmation(offer_id: int) -> str | Response:
+    offer = _own_offer(offer_id)
+    if offer.reference is None:
+        return redirect(url_for("offers.view", offer_id=offer.id))
+    return render_template("views/offers/confirmation.html", offer=offer)
+
+
+@blueprint.route("/<int:offer_id>/withdraw", methods=["GET", "POST"])
+@submitter_required
+def withdraw(offer_id: int) -> str | Response:
+    offer = _own_offer(offer_id)
+    if not offer.can_withdraw:
+        return redirect(url_for("offers.view", offer_id=offer.id))
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        offers.withdraw(offer)
+        flash(f"{offer.reference or offer.name or 'The draft offer'} has been withdrawn")
+        return redirect(url_for("offers.index"))
+    return render_template("views/offers/withdraw.html", offer=offer, form=form)

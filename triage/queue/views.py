@@ -1,0 +1,48 @@
+"""Staff: the offers that have been submitted. The full triage queue (ordering,
+filters, decisions) is its own piece of work; this lists and shows offers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy import func, select
+
+from triage import db
+from triage.auth.access import staff_required
+from triage.models import Offer
+from triage.models.offers import OfferStatus
+from triage.offers import pages
+
+blueprint = Blueprint("queue", __name__, url_prefix="/queue")
+
+PAGE_SIZE = 50
+
+
+@blueprint.get("")
+@staff_required
+def index() -> str:
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    submitted = select(Offer).where(Offer.status != OfferStatus.DRAFT)
+    total = db.session.scalar(select(func.count()).select_from(submitted.subquery())) or 0
+    listed = db.session.scalars(
+        submitted.order_by(Offer.submitted_at.desc(), Offer.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return render_template(
+        "views/queue/index.html",
+        offers=listed,
+        page=page,
+        total=total,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+    )
+
+
+@blueprint.get("/offers/<int:offer_id>")
+@staff_required
+def offer(offer_id: int) -> str:
+    found = db.session.get(Offer, offer_id)
+    if found is None or found.is_draft:
+        abort(404)
+    return render_template(
+        "views/queue/offer.html", offer=found, sections=pages.SECTIONS, summary=pages.summary
+    )

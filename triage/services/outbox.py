@@ -1,0 +1,59 @@
+"""Writing to the task outbox and relaying it to the broker.
+
+`enqueue` adds a row to the caller's transaction and never touches the broker, so
+a web request cannot hang on it. `relay_pending` runs in a worker (on the beat
+schedule): it claims unsent rows, publishes each with a timeout, and marks it
+sent. A row whose publish fails stays unsent and is tried again on the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from triage import db
+from triage.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+Publisher = Callable[[str, list[Any]], None]
+
+
+def enqueue(task_name: str, *args: Any) -> OutboxMessage:
+    message = OutboxMessage(task_name=task_name, args=list(args))
+    db.session.add(message)
+    return message
+
+
+def relay_pending(publish: Publisher, *, batch_size: int = 100) -> int:
+    """Publish unsent outbox rows; returns how many were sent."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None))
+        .order_by(OutboxMessage.id)
+        .limit(batch_size)
+        # Two relays running at once (two beat ticks, two workers) never take the
+        # same row; SQLite ignores this and serialises writers instead.
+        .with_for_update(skip_locked=True)
+    )
+    sent = 0
+    for message in db.session.scalars(query).all():
+        message.attempts += 1
+        try:
+            publish(message.task_name, message.args)
+        except Exception as error:
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            logger.warning("Outbox message %s not published: %s", message.id, type(error).__name__)
+            db.session.commit()
+            # The broker is unreachable: the rest would fail the same way.
+            break
+        message.sent_at = datetime.now(UTC)
+        message.last_error = None
+        db.session.commit()
+        sent += 1
+    db.session.commit()
+    return sent

@@ -1,0 +1,57 @@
+"""Filters and globals the templates use."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+UK = ZoneInfo("Europe/London")
+
+
+def pounds(pence: int | None) -> str:
+    """Whole pence as pounds and pence: 12345 -> '£123.45'."""
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}£{whole:,}.{part:02d}"
+
+
+def pounds_input(pence: int | None) -> str:
+    """Pence as the user would type the amount back in: 12345 -> '123.45'."""
+    if pence is None:
+        return ""
+    whole, part = divmod(pence, 100)
+    return f"{whole}.{part:02d}"
+
+
+def long_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = value.astimezone(UK)
+        return f"{local.day} {local:%B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace(
+            "PM", "pm"
+        )
+    return f"{value.day} {value:%B %Y}"
+
+
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return "Yes" if value else "No"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(pounds)
+    app.add_template_filter(long_date)
+    app.add_template_filter(yes_no)
+
+    @app.context_processor
+    def service_globals() -> dict[str, str]:
+        return {
+            "service_name": current_app.config["SERVICE_NAME"],
+            "council_name": current_app.config["COUNCIL_NAME"],
+        }

@@ -1,0 +1,1 @@
+"""Celery app and tasks: load, call a service or rules/, persist."""

@@ -1,0 +1,67 @@
+"""The Celery app, built from the Flask app so tasks run inside its app context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+
+QUEUE_DEFAULT = "triage"
+
+
+def broker_options(app: Flask) -> dict[str, Any]:
+    if app.config["REDIS_URL"]:
+        return {"visibility_timeout": app.config["BROKER_VISIBILITY_TIMEOUT"]}
+    # The embedded broker: messages are files in the instance folder, so a worker
+    # and the web app on one machine need no server.
+    folder = Path(app.config["INSTANCE_DIR"]) / "broker"
+    for sub in ("queue", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
+    }
+
+
+def make_celery(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    broker_url = app.config["REDIS_URL"] or "filesystem://"
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=broker_url,
+        broker_transport_options=broker_options(app),
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=app.config["BROKER_PUBLISH_TIMEOUT_SECONDS"],
+        task_default_queue=QUEUE_DEFAULT,
+        task_ignore_result=True,
+        # A task is acknowledged only when it has finished, and handed back if
+        # the process running it dies, so no work is lost with a worker.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        task_serializer="json",
+        accept_content=["json"],
+        timezone="UTC",
+        enable_utc=True,
+        beat_schedule={
+            "relay-outbox": {
+                "task": "outbox.relay",
+                "schedule": app.config["OUTBOX_RELAY_INTERVAL_SECONDS"],
+            },
+            "deliver-stuck-emails": {"task": "email.deliver_pending", "schedule": 60.0},
+        },
+        beat_schedule_filename=str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),
+        worker_hijack_root_logger=False,
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

@@ -1,0 +1,55 @@
+"""Background tasks. Each takes ids, is safe to run twice, and leaves a visible
+state when it finally fails."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from flask import current_app
+
+from triage.services import emails, outbox
+from triage.services.offers import ACKNOWLEDGE_TASK
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 5
+
+
+def _publish(task_name: str, args: list[Any]) -> None:
+    celery = current_app.extensions["celery"]
+    celery.send_task(
+        task_name,
+        args=args,
+        # Fail fast when the broker is down (broker_connection_timeout bounds the
+        # wait): the outbox row stays unsent and the next relay tries again.
+        retry=False,
+    )
+
+
+@shared_task(name="outbox.relay", acks_late=True, ignore_result=True)
+def relay_outbox() -> int:
+    return outbox.relay_pending(_publish)
+
+
+@shared_task(
+    name=ACKNOWLEDGE_TASK,
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    ignore_result=True,
+)
+def acknowledge_submission(self: Any, offer_id: int) -> None:
+    try:
+        email_id = emails.queue_offer_acknowledgement(offer_id)
+        if email_id is not None:
+            emails.deliver(email_id, final_attempt=self.request.retries >= MAX_RETRIES)
+    except emails.EmailDeliveryError as error:
+        raise self.retry(exc=error, countdown=min(2**self.request.retries * 5, 300)) from error
+
+
+@shared_task(name="email.deliver_pending", acks_late=True, ignore_result=True)
+def deliver_pending_emails() -> int:
+    """Sweeper: emails left pending by a worker that died are sent here."""
+    return emails.deliver_pending()
