@@ -94,14 +94,16 @@ def staff(role: str) -> Account:
     return Account(user, email)
 
 
-@in_app_context
-def draft_offer(account: Account, **overrides: Any) -> Offer:
+def _draft_offer(account: Account, **overrides: Any) -> Offer:
     offer = Offer(organisation_id=account.user.organisation_id, created_by_id=account.id)
     for key, value in overrides.items():
         setattr(offer, key, value)
     db.session.add(offer)
     db.session.commit()
     return offer
+
+
+draft_offer = in_app_context(_draft_offer)
 
 
 @in_app_context
@@ -135,7 +137,7 @@ def complete_offer(account: Account, **overrides: Any) -> Offer:
         care_provided=False,
     )
     values.update(overrides)
-    offer = draft_offer(account, **values)
+    offer = _draft_offer(account, **values)
     offer.unit_types.append(
         OfferUnitType(
             kind="one_bed",

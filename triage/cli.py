@@ -13,6 +13,7 @@ from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from triage.config import PROJECT_ROOT
 
@@ -122,7 +123,7 @@ def dev_command(port: int) -> None:
     )
     click.echo(f"Worker started (pid {worker.pid}). Service at http://localhost:{port}/")
     try:
-        current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+        run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
