@@ -61,6 +61,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from triage import errors, security, template_helpers
     from triage.admin.views import blueprint as admin_blueprint
     from triage.auth.views import blueprint as auth_blueprint
+    from triage.health import blueprint as health_blueprint
     from triage.offers.views import blueprint as offers_blueprint
     from triage.queue.views import blueprint as queue_blueprint
 
@@ -71,6 +72,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(offers_blueprint)
     app.register_blueprint(queue_blueprint)
     app.register_blueprint(admin_blueprint)
+    app.register_blueprint(health_blueprint)
 
     from triage.cli import register_commands
 
