@@ -1,62 +1,345 @@
-"""Reading the policy files under rules/policy/.
+"""The policy as data: its schema, and reading it from rules/policy/*.yaml.
 
 A file is validated when it is read: a bad one is refused with the file, the key
-and the problem named, so a typo never becomes policy.
+and the problem named, so a typo never becomes policy. Money in the files is
+pounds and pence (91.00); here it is whole pence.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 POLICY_DIR = Path(__file__).parent / "policy"
+RULE_NAMES = (
+    "rent_affordability",
+    "shared_housing",
+    "configuration",
+    "cohort_need",
+    "procurement",
+    "location",
+    "quality",
+)
+CONFIGURATIONS = (
+    "core_and_cluster",
+    "self_contained_block",
+    "self_contained_dispersed",
+    "shared_house",
+    "extra_care",
+    "other",
+)
 
 
-class Cohort(BaseModel):
+def _to_pence(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("must be an amount in pounds, like 91.00")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError("must be an amount in pounds, like 91.00") from None
+    pence = amount * 100
+    if pence != pence.to_integral_value():
+        raise ValueError("must be in pounds and pence, at most two decimal places")
+    if pence < 0:
+        raise ValueError("must not be negative")
+    return int(pence)
+
+
+Pence = Annotated[int, BeforeValidator(_to_pence)]
+
+
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+
+class Band(_Strict):
+    name: str
+    label: str
+    min_score: float = Field(ge=0, le=100)
+
+
+class VerdictThresholds(_Strict):
+    green: float = Field(ge=0, le=100)
+    amber: float = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> VerdictThresholds:
+        if self.amber > self.green:
+            raise ValueError("amber must not be above green")
+        return self
+
+
+class Scoring(_Strict):
+    source: str
+    weights: dict[str, float]
+    bands: list[Band] = Field(min_length=1)
+    verdict_thresholds: VerdictThresholds
+
+    @field_validator("weights")
+    @classmethod
+    def _every_rule_weighted(cls, weights: dict[str, float]) -> dict[str, float]:
+        missing = sorted(set(RULE_NAMES) - set(weights))
+        unknown = sorted(set(weights) - set(RULE_NAMES))
+        if missing:
+            raise ValueError(f"no weight for {', '.join(missing)}")
+        if unknown:
+            raise ValueError(f"no rule called {', '.join(unknown)}")
+        if any(weight < 0 for weight in weights.values()) or sum(weights.values()) <= 0:
+            raise ValueError("weights must be 0 or more and not all 0")
+        return weights
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_descend_to_zero(cls, bands: list[Band]) -> list[Band]:
+        scores = [band.min_score for band in bands]
+        if scores != sorted(scores, reverse=True):
+            raise ValueError("bands must be listed from the highest min_score down")
+        if scores[-1] != 0:
+            raise ValueError("the last band must have min_score 0, so every offer has a band")
+        return bands
+
+
+class RentSettings(_Strict):
+    source: str
+    shortfall_green_max: Pence
+    shortfall_red_min: Pence
+    residual_income_red_below: Pence
+    exempt_rent_red_multiple: float = Field(ge=1)
+    void_cover_penalty: float = Field(ge=0, le=100)
+    social_rent_size_criteria_reduction: float = Field(ge=0, lt=1)
+    source_size_criteria: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RentSettings:
+        if self.shortfall_green_max > self.shortfall_red_min:
+            raise ValueError("shortfall_green_max must not be above shortfall_red_min")
+        return self
+
+
+class LhaRates(_Strict):
+    shared_accommodation: Pence
+    one_bed: Pence
+    two_bed: Pence
+    three_bed: Pence
+    four_bed: Pence
+
+
+class LocalHousingAllowance(_Strict):
+    source: str
+    weekly: LhaRates
+    monthly: LhaRates
+
+
+LandlordKey = Literal["registered_provider", "council", "charity", "voluntary_organisation"]
+
+
+class RentBenchmarks(_Strict):
+    source: str
+    supported_housing_soft_max: dict[LandlordKey, Pence]
+    supported_housing_soft_min: dict[LandlordKey, Pence]
+
+
+class StandardAllowance(_Strict):
+    under_25: Pence
+    aged_25_or_over: Pence
+
+
+class PipDailyLiving(_Strict):
+    standard: Pence
+    enhanced: Pence
+
+
+class TenantIncome(_Strict):
+    source: str
+    uc_standard_allowance_monthly: StandardAllowance
+    lcwra_monthly: Pence
+    pip_daily_living_weekly: PipDailyLiving
+    pension_credit_guarantee_weekly: Pence
+    state_pension_age: int = Field(ge=60, le=75)
+
+
+class TypicalTenant(_Strict):
+    age: int = Field(ge=16, le=110)
+    lcwra: bool = False
+    pip_daily_living: Literal["none", "standard", "enhanced"] = "none"
+    care_leaver: bool = False
+
+
+class Fit(_Strict):
+    configurations: list[str] = Field(min_length=1)
+    min_units: int | None = Field(default=None, ge=1)
+    max_units: int | None = Field(default=None, ge=1)
+
+    @field_validator("configurations")
+    @classmethod
+    def _known(cls, configurations: list[str]) -> list[str]:
+        unknown = [name for name in configurations if name not in CONFIGURATIONS]
+        if unknown:
+            raise ValueError(f"unknown configuration {', '.join(unknown)}")
+        return configurations
+
+
+class Cohort(_Strict):
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
     group: str
     net_units: int = Field(ge=0)
     best_fit: str
+    fits: list[Fit] = []
+    typical_tenant: TypicalTenant
+    shared_house_allowed: bool = False
     source: str
 
 
-class Policy(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class SharedHousing(_Strict):
+    source: str
+    largest_acceptable_shared_house: int = Field(ge=1)
+    most_people_sharing_a_flat: int = Field(ge=1)
 
-    version: str
+
+class PipelineScheme(_Strict):
+    phase: int
+    period: str
+    scheme: str
+    units: int = Field(ge=0)
+    firm: bool
+    site_needed: bool = False
+    counts_against: list[str]
+    note: str | None = None
+
+
+class SupplyCount(_Strict):
+    schemes: int = Field(ge=0)
+    units: int = Field(ge=0)
+
+
+class ExistingSupply(_Strict):
+    source: str
+    extra_care: SupplyCount
+    shared_house: SupplyCount
+    supported_living: SupplyCount
+    by_postcode_district: dict[str, int] = {}
+
+
+class Location(_Strict):
+    source: str
+    city_postcode_districts: list[str] = Field(min_length=1)
+    outside_city_verdict: Literal["amber", "red"]
+
+
+class Procurement(_Strict):
+    source: str
+    framework_live_since: date
+    high_cost_care_weekly: Pence
+
+
+class Quality(_Strict):
+    source: str
+    wheelchair_share_wanted: float = Field(ge=0, le=1)
+    standard_scores: dict[Literal["m4_1", "m4_2", "m4_3"], float]
+
+
+class Policy(_Strict):
+    version: str = Field(min_length=1)
     effective_from: date
     title: str
     sources: dict[str, str]
+    scoring: Scoring
+    rent: RentSettings
+    local_housing_allowance: LocalHousingAllowance
+    rent_benchmarks: RentBenchmarks
+    tenant_income: TenantIncome
+    ineligible_service_charges_note: str
     cohorts: list[Cohort] = Field(min_length=1)
+    shared_housing: SharedHousing
+    pipeline: list[PipelineScheme]
+    existing_supply: ExistingSupply
+    location: Location
+    procurement: Procurement
+    quality: Quality
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Policy:
+        codes = [cohort.code for cohort in self.cohorts]
+        if len(set(codes)) != len(codes):
+            raise ValueError("cohort codes must be unique")
+        for scheme in self.pipeline:
+            unknown = [code for code in scheme.counts_against if code not in codes]
+            if unknown:
+                raise ValueError(
+                    f"pipeline scheme {scheme.scheme!r} counts against unknown cohort {unknown[0]}"
+                )
+        named_sources = [
+            self.scoring.source,
+            self.rent.source,
+            self.local_housing_allowance.source,
+            self.rent_benchmarks.source,
+            self.tenant_income.source,
+            self.shared_housing.source,
+            self.existing_supply.source,
+            self.location.source,
+            self.procurement.source,
+            self.quality.source,
+            *(cohort.source for cohort in self.cohorts),
+        ]
+        for source in named_sources:
+            if source.split(",")[0].strip() not in self.sources:
+                raise ValueError(f"source {source!r} names no entry in sources")
+        return self
 
     def cohort(self, code: str) -> Cohort | None:
         return next((cohort for cohort in self.cohorts if cohort.code == code), None)
+
+    def source_text(self, source: str) -> str:
+        key, _, rest = source.partition(",")
+        text = self.sources.get(key.strip(), source)
+        return f"{text} ({rest.strip()})" if rest.strip() else text
 
 
 class PolicyError(ValueError):
     """A policy file that cannot be used, with where and why."""
 
 
-def load_policy(path: Path) -> Policy:
+def _describe(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or '(top level)'}: {problem['msg']}"
+        for problem in error.errors()
+    )
+
+
+def parse_policy(text: str, name: str) -> Policy:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise PolicyError(f"{path.name}: cannot be read: {error}") from error
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise PolicyError(f"{name}: cannot be read: {error}") from error
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{name}: (top level): must be a mapping of keys to values")
     try:
         return Policy.model_validate(raw)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
-            for problem in error.errors()
-        )
-        raise PolicyError(f"{path.name}: {problems}") from error
+        raise PolicyError(f"{name}: {_describe(error)}") from error
+
+
+def load_policy(path: Path) -> Policy:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PolicyError(f"{path.name}: cannot be read: {error}") from error
+    return parse_policy(text, path.name)
 
 
 @cache

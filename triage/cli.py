@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -123,13 +124,67 @@ def dev_command(port: int) -> None:
     )
     click.echo(f"Worker started (pid {worker.pid}). Service at http://localhost:{port}/")
     try:
-        run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        run_simple("127.0.0.1", port, app, threaded=True)
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+@click.command("score", help="Score the offers in a JSON file (a list in the documented format).")
+@click.argument("offers_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A policy YAML file; the policy in force today if not given.",
+)
+def score_command(offers_file: Path, policy_file: Path | None) -> None:
+    from rules.batch import OfferFileError, read_offers, score_all
+    from rules.policy_data import PolicyError, current_policy, load_policy
+
+    try:
+        policy = load_policy(policy_file) if policy_file else current_policy()
+        offers = read_offers(offers_file)
+    except (PolicyError, OfferFileError) as error:
+        raise click.ClickException(str(error)) from None
+    for result in score_all(offers, policy):
+        click.echo(json.dumps(result, ensure_ascii=False))
+
+
+@click.group("policy", help="The scoring policy.")
+def policy_group() -> None:
+    pass
+
+
+@policy_group.command("check", help="Validate a policy YAML file.")
+@click.argument("policy_file", type=click.Path(dir_okay=False, path_type=Path))
+def policy_check_command(policy_file: Path) -> None:
+    from rules.policy_data import PolicyError, load_policy
+
+    try:
+        policy = load_policy(policy_file)
+    except PolicyError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{policy_file.name}: policy {policy.version}, in force from "
+        f"{policy.effective_from.isoformat()}, is valid."
+    )
+
+
+@click.command("offer-schema", help="Print the JSON Schema of the offer format.")
+def offer_schema_command() -> None:
+    from rules.batch import offer_json_schema
+
+    click.echo(json.dumps(offer_json_schema(), indent=2, ensure_ascii=False))
+
+
+# Commands that need no app or database: usable anywhere, for what-if work.
+STANDALONE_COMMANDS = (score_command, policy_group, offer_schema_command)
 
 
 def register_commands(app: Flask) -> None:
@@ -146,6 +201,7 @@ def _create_app() -> Flask:
 
 
 def main() -> None:
-    FlaskGroup(create_app=_create_app, add_default_commands=True, load_dotenv=False)(
-        prog_name="triage"
-    )
+    group = FlaskGroup(create_app=_create_app, add_default_commands=True, load_dotenv=False)
+    for command in STANDALONE_COMMANDS:
+        group.add_command(command)
+    group(prog_name="triage")
