@@ -4,6 +4,7 @@ from triage.models.documents import Document
 from triage.models.email import EmailMessage
 from triage.models.offers import Offer, OfferCohort, OfferUnitType
 from triage.models.outbox import OutboxMessage
+from triage.models.scores import OfferScore, PolicyVersion, RescoreItem, RescoreRun
 from triage.models.users import LoginFailure, LoginSession, Organisation, User
 
 __all__ = [
@@ -13,8 +14,12 @@ __all__ = [
     "LoginSession",
     "Offer",
     "OfferCohort",
+    "OfferScore",
     "OfferUnitType",
     "Organisation",
     "OutboxMessage",
+    "PolicyVersion",
+    "RescoreItem",
+    "RescoreRun",
     "User",
 ]

@@ -19,17 +19,38 @@ if TYPE_CHECKING:
 class OfferStatus(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    SCORING = "scoring"
+    SCORED = "scored"
+    SCORING_FAILED = "scoring_failed"
+    APPROVED = "approved"
     WITHDRAWN = "withdrawn"
 
 
 OFFER_STATUS_LABELS = {
     OfferStatus.DRAFT: "Draft",
     OfferStatus.SUBMITTED: "Submitted",
+    OfferStatus.SCORING: "Being scored",
+    OfferStatus.SCORED: "Scored",
+    OfferStatus.SCORING_FAILED: "Scoring failed",
+    OfferStatus.APPROVED: "Approved in principle",
     OfferStatus.WITHDRAWN: "Withdrawn",
 }
+# What a submitter sees: scoring is the council's internal business.
+SUBMITTER_STATUS_LABELS = {
+    **OFFER_STATUS_LABELS,
+    OfferStatus.SCORING: "Submitted",
+    OfferStatus.SCORED: "Submitted",
+    OfferStatus.SCORING_FAILED: "Submitted",
+}
 
+# Submitted and not yet decided: scored, rescored, and withdrawable.
+OPEN_STATUSES = frozenset(
+    {OfferStatus.SUBMITTED, OfferStatus.SCORING, OfferStatus.SCORED, OfferStatus.SCORING_FAILED}
+)
+# Offers whose units count as supply against the cohorts' need.
+SUPPLY_STATUSES = frozenset({OfferStatus.APPROVED})
 # Statuses from which the submitter may still withdraw: anything not yet decided.
-WITHDRAWABLE = frozenset({OfferStatus.DRAFT, OfferStatus.SUBMITTED})
+WITHDRAWABLE = frozenset({OfferStatus.DRAFT, *OPEN_STATUSES})
 
 
 class Offer(Base):
@@ -51,6 +72,9 @@ class Offer(Base):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Background scoring: when a score was last asked for, and why it failed.
+    scoring_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    scoring_error: Mapped[str | None] = mapped_column(Text)
 
     # 1. Property and location
     name: Mapped[str | None] = mapped_column(String(200))
@@ -111,6 +135,10 @@ class Offer(Base):
     @property
     def status_label(self) -> str:
         return OFFER_STATUS_LABELS[OfferStatus(self.status)]
+
+    @property
+    def submitter_status_label(self) -> str:
+        return SUBMITTER_STATUS_LABELS[OfferStatus(self.status)]
 
     @property
     def can_withdraw(self) -> bool:

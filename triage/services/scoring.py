@@ -1,0 +1,250 @@
+"""Scoring offers in the background: load, call rules/, persist.
+
+`score_offer` is what the worker runs. It is idempotent: the score row is unique
+per offer, policy version and supply basis, so running it twice (one after the
+other or at once) leaves one row and the same result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from pydantic import ValidationError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from rules.policy_data import Policy, current_policy, parse_policy
+from rules.scoring import score_offer as run_rules
+from triage import db
+from triage.models import Offer, OfferCohort
+from triage.models.offers import OPEN_STATUSES, SUPPLY_STATUSES, OfferStatus
+from triage.models.scores import OfferScore, PolicyVersion, RescoreItem, RescoreRun
+from triage.offers.checks import offer_data
+from triage.services import outbox
+
+logger = logging.getLogger(__name__)
+
+SCORE_TASK = "offers.score"
+# An offer waiting this long for a score is sent again by the sweeper.
+STUCK_AFTER = timedelta(minutes=10)
+
+_parsed: dict[int, Policy] = {}
+
+
+def policy_in_force() -> Policy:
+    """The newest policy an admin activated in the service, else the shipped one."""
+    row = db.session.scalar(
+        select(PolicyVersion)
+        .where(PolicyVersion.activated_at.is_not(None))
+        .order_by(PolicyVersion.activated_at.desc(), PolicyVersion.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return current_policy()
+    if row.id not in _parsed:
+        _parsed[row.id] = parse_policy(row.yaml_text, f"policy {row.version}")
+    return _parsed[row.id]
+
+
+def approved_units_by_cohort() -> dict[str, int]:
+    """Units in approved offers per cohort. An offer aimed at several cohorts has
+    its units shared between them as evenly as whole units allow."""
+    offers = db.session.execute(
+        select(Offer.id, func.count(OfferCohort.cohort))
+        .join(OfferCohort, OfferCohort.offer_id == Offer.id)
+        .where(Offer.status.in_([status.value for status in SUPPLY_STATUSES]))
+        .group_by(Offer.id)
+    ).all()
+    totals: dict[str, int] = {}
+    for offer_id, _count in offers:
+        offer = db.session.get(Offer, offer_id)
+        assert offer is not None
+        codes = [row.cohort for row in offer.cohorts]
+        share, extra = divmod(offer.total_units, len(codes))
+        for index, code in enumerate(codes):
+            totals[code] = totals.get(code, 0) + share + (1 if index < extra else 0)
+    return totals
+
+
+def supply_basis(approved: dict[str, int]) -> str:
+    return hashlib.sha256(json.dumps(approved, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def latest_score(offer_id: int) -> OfferScore | None:
+    return db.session.scalar(
+        select(OfferScore)
+        .where(OfferScore.offer_id == offer_id)
+        .order_by(OfferScore.created_at.desc(), OfferScore.id.desc())
+        .limit(1)
+    )
+
+
+class ScoringError(Exception):
+    """The offer cannot be scored (its answers do not make a valid offer)."""
+
+
+def score_offer(offer_id: int, run_id: int | None = None) -> OfferScore | None:
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or OfferStatus(offer.status) not in OPEN_STATUSES:
+        _finish_item(run_id, offer_id)
+        return None
+    db.session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id, Offer.status == OfferStatus.SUBMITTED)
+        .values(status=OfferStatus.SCORING)
+    )
+    db.session.commit()
+    policy = policy_in_force()
+    approved = approved_units_by_cohort()
+    basis = supply_basis(approved)
+    existing = _score_row(offer_id, policy.version, basis)
+    if existing is None:
+        try:
+            data = offer_data(offer)
+        except ValidationError as error:
+            raise ScoringError(
+                f"The offer's answers are incomplete: {error.error_count()} problems"
+            ) from error
+        result = run_rules(data, policy, approved)
+        row = OfferScore(
+            offer_id=offer_id,
+            policy_version=policy.version,
+            supply_basis=basis,
+            score=result.score,
+            band=result.band.name,
+            band_label=result.band.label,
+            red_flags=result.red_flags,
+            results=[rule.as_dict() for rule in result.results],
+        )
+        db.session.add(row)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # The same task ran at the same moment and wrote it first.
+            db.session.rollback()
+        existing = _score_row(offer_id, policy.version, basis)
+    assert existing is not None
+    db.session.execute(
+        update(Offer)
+        .where(
+            Offer.id == offer_id,
+            Offer.status.in_([OfferStatus.SCORING, OfferStatus.SCORING_FAILED]),
+        )
+        .values(status=OfferStatus.SCORED, scoring_error=None)
+    )
+    db.session.commit()
+    _finish_item(run_id, offer_id)
+    return existing
+
+
+def _score_row(offer_id: int, version: str, basis: str) -> OfferScore | None:
+    return db.session.scalar(
+        select(OfferScore).where(
+            OfferScore.offer_id == offer_id,
+            OfferScore.policy_version == version,
+            OfferScore.supply_basis == basis,
+        )
+    )
+
+
+def _finish_item(run_id: int | None, offer_id: int) -> None:
+    if run_id is None:
+        return
+    db.session.execute(
+        update(RescoreItem)
+        .where(
+            RescoreItem.run_id == run_id,
+            RescoreItem.offer_id == offer_id,
+            RescoreItem.done_at.is_(None),
+        )
+        .values(done_at=datetime.now(UTC))
+    )
+    db.session.commit()
+
+
+def mark_failed(offer_id: int, error: str) -> None:
+    """After the last attempt: a visible state, never silence."""
+    db.session.rollback()
+    db.session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id, Offer.status.in_([OfferStatus.SUBMITTED, OfferStatus.SCORING]))
+        .values(status=OfferStatus.SCORING_FAILED, scoring_error=error[:2000])
+    )
+    db.session.commit()
+    logger.warning("Scoring failed for offer %s", offer_id)
+
+
+def request_scoring(offer_id: int, run_id: int | None = None) -> None:
+    """Queue one offer for scoring in the caller's transaction."""
+    db.session.execute(
+        update(Offer).where(Offer.id == offer_id).values(scoring_requested_at=datetime.now(UTC))
+    )
+    if run_id is None:
+        outbox.enqueue(SCORE_TASK, offer_id)
+    else:
+        outbox.enqueue(SCORE_TASK, offer_id, run_id)
+
+
+def retry_scoring(offer_id: int) -> bool:
+    result = db.session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id, Offer.status == OfferStatus.SCORING_FAILED)
+        .values(status=OfferStatus.SUBMITTED, scoring_error=None)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return False
+    request_scoring(offer_id)
+    db.session.commit()
+    return True
+
+
+def rescore(offer_ids: Iterable[int], reason: str) -> RescoreRun:
+    """Send offers for rescoring as one run whose progress staff can follow."""
+    ids = sorted(set(offer_ids))
+    run = RescoreRun(reason=reason, total=len(ids))
+    db.session.add(run)
+    db.session.flush()
+    for offer_id in ids:
+        db.session.add(RescoreItem(run_id=run.id, offer_id=offer_id))
+        request_scoring(offer_id, run.id)
+    db.session.commit()
+    return run
+
+
+def open_offer_ids(cohorts: Iterable[str] | None = None) -> list[int]:
+    query = select(Offer.id).where(Offer.status.in_([status.value for status in OPEN_STATUSES]))
+    if cohorts is not None:
+        query = query.where(
+            Offer.id.in_(select(OfferCohort.offer_id).where(OfferCohort.cohort.in_(list(cohorts))))
+        )
+    return list(db.session.scalars(query))
+
+
+def run_progress(run: RescoreRun) -> tuple[int, int]:
+    done = db.session.scalar(
+        select(func.count())
+        .select_from(RescoreItem)
+        .where(RescoreItem.run_id == run.id, RescoreItem.done_at.is_not(None))
+    )
+    return done or 0, run.total
+
+
+def resend_stuck(now: datetime | None = None) -> int:
+    """Sweeper: offers left in submitted or scoring (a lost message, a dead worker)
+    are queued again. Scoring is idempotent, so a duplicate is harmless."""
+    cutoff = (now or datetime.now(UTC)) - STUCK_AFTER
+    stuck = db.session.scalars(
+        select(Offer.id).where(
+            Offer.status.in_([OfferStatus.SUBMITTED, OfferStatus.SCORING]),
+            Offer.scoring_requested_at < cutoff,
+        )
+    ).all()
+    for offer_id in stuck:
+        request_scoring(offer_id)
+    db.session.commit()
+    return len(stuck)
