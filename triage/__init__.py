@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
+from werkzeug.routing import IntegerConverter, Map
 
 from triage import db
 from triage.config import PROJECT_ROOT, Config, as_mapping, config_from_environment
@@ -25,6 +26,15 @@ class RenderStrictUndefined(Undefined):
         return ""
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs, capped at the largest id an integer column holds, so a
+    longer number is a 404 rather than an overflow in the database driver."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     config = config or config_from_environment()
     config.check()
@@ -36,6 +46,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.update(as_mapping(config, overrides))
+    app.url_map.converters["int"] = IdConverter
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -59,6 +70,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     WTFormsHelpers(app)
 
     from triage import errors, security, template_helpers
+    from triage.admin.policy_views import blueprint as policy_blueprint
     from triage.admin.views import blueprint as admin_blueprint
     from triage.auth.views import blueprint as auth_blueprint
     from triage.health import blueprint as health_blueprint
@@ -72,6 +84,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(offers_blueprint)
     app.register_blueprint(queue_blueprint)
     app.register_blueprint(admin_blueprint)
+    app.register_blueprint(policy_blueprint)
     app.register_blueprint(health_blueprint)
 
     from triage.cli import register_commands

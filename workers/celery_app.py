@@ -58,6 +58,7 @@ def make_celery(app: Flask) -> Celery:
                 "schedule": app.config["OUTBOX_RELAY_INTERVAL_SECONDS"],
             },
             "deliver-stuck-emails": {"task": "email.deliver_pending", "schedule": 60.0},
+            "resend-stuck-offers": {"task": "offers.resend_stuck", "schedule": 300.0},
         },
         beat_schedule_filename=str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),
         worker_hijack_root_logger=False,

@@ -9,7 +9,7 @@ from typing import Any
 from celery import shared_task
 from flask import current_app
 
-from triage.services import emails, outbox
+from triage.services import emails, outbox, scoring
 from triage.services.offers import ACKNOWLEDGE_TASK
 
 logger = logging.getLogger(__name__)
@@ -53,3 +53,31 @@ def acknowledge_submission(self: Any, offer_id: int) -> None:
 def deliver_pending_emails() -> int:
     """Sweeper: emails left pending by a worker that died are sent here."""
     return emails.deliver_pending()
+
+
+SCORE_MAX_RETRIES = 3
+
+
+@shared_task(
+    name=scoring.SCORE_TASK,
+    bind=True,
+    acks_late=True,
+    max_retries=SCORE_MAX_RETRIES,
+    ignore_result=True,
+)
+def score_offer(self: Any, offer_id: int, run_id: int | None = None) -> None:
+    try:
+        scoring.score_offer(offer_id, run_id)
+    except Exception as error:
+        if self.request.retries >= SCORE_MAX_RETRIES:
+            # Bounded: after the last attempt the offer shows "scoring failed" to staff
+            # with the error and a retry button; the queue keeps draining.
+            scoring.mark_failed(offer_id, f"{type(error).__name__}: {error}")
+            return
+        raise self.retry(exc=error, countdown=min(2**self.request.retries * 5, 120)) from error
+
+
+@shared_task(name="offers.resend_stuck", acks_late=True, ignore_result=True)
+def resend_stuck_offers() -> int:
+    """Sweeper: offers left in submitted or scoring are queued again."""
+    return scoring.resend_stuck()

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from triage import db
 from triage.models import Offer, User
 from triage.models.offers import WITHDRAWABLE, OfferStatus
-from triage.services import outbox
+from triage.services import outbox, scoring
 
 ACKNOWLEDGE_TASK = "offers.acknowledge_submission"
 
@@ -65,6 +65,7 @@ def submit(offer: Offer, user: User, declaration_name: str) -> bool:
         db.session.rollback()
         return False
     outbox.enqueue(ACKNOWLEDGE_TASK, offer.id)
+    scoring.request_scoring(offer.id)
     db.session.commit()
     db.session.refresh(offer)
     return True

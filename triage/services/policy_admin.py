@@ -1,0 +1,117 @@
+"""Loading a new policy version, previewing what it would change, and putting it in force."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from rules.policy_data import Policy, parse_policy
+from rules.scoring import OfferScore as RulesScore
+from rules.scoring import score_offer
+from triage import db
+from triage.models import Offer, PolicyVersion, RescoreRun, User
+from triage.models.offers import OPEN_STATUSES
+from triage.offers.checks import offer_data
+from triage.services import scoring
+
+MAX_POLICY_BYTES = 512 * 1024
+
+
+class PolicyRefused(ValueError):
+    pass
+
+
+def load_version(text: str, filename: str, user: User) -> PolicyVersion:
+    """Validate and store a policy (not yet in force). Raises PolicyRefused."""
+    from rules.policy_data import PolicyError
+
+    try:
+        policy = parse_policy(text, filename)
+    except PolicyError as error:
+        raise PolicyRefused(str(error)) from error
+    clash = db.session.scalar(select(PolicyVersion).where(PolicyVersion.version == policy.version))
+    if clash is not None or policy.version == scoring.policy_in_force().version:
+        raise PolicyRefused(
+            f"{filename}: version: a policy with version {policy.version} is already loaded. "
+            "Give the new policy a new version"
+        )
+    row = PolicyVersion(version=policy.version, yaml_text=text, loaded_by_id=user.id)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def parsed(row: PolicyVersion) -> Policy:
+    return parse_policy(row.yaml_text, f"policy {row.version}")
+
+
+@dataclass(frozen=True)
+class Change:
+    offer: Offer
+    old: RulesScore
+    new: RulesScore
+    old_rank: int
+    new_rank: int
+    changed_rules: list[tuple[str, str, str, float, float, str]]
+
+    @property
+    def band_moved(self) -> bool:
+        return self.old.band.name != self.new.band.name
+
+
+def preview(candidate: Policy) -> tuple[list[Change], int]:
+    """Every open offer scored under the policy in force and the candidate, ranked
+    by score under each; returns the offers whose band or rank moves, and how many
+    open offers were compared."""
+    current = scoring.policy_in_force()
+    approved = scoring.approved_units_by_cohort()
+    offers = db.session.scalars(
+        select(Offer)
+        .where(Offer.status.in_([status.value for status in OPEN_STATUSES]))
+        .options(selectinload(Offer.unit_types), selectinload(Offer.cohorts))
+    ).all()
+    scored = []
+    for offer in offers:
+        data = offer_data(offer)
+        scored.append(
+            (offer, score_offer(data, current, approved), score_offer(data, candidate, approved))
+        )
+    old_rank = _ranks([(offer.id, old.score) for offer, old, _new in scored])
+    new_rank = _ranks([(offer.id, new.score) for offer, _old, new in scored])
+    changes = []
+    for offer, old, new in scored:
+        if old.band.name == new.band.name and old_rank[offer.id] == new_rank[offer.id]:
+            continue
+        changed_rules = [
+            (
+                after.title,
+                before.verdict.value,
+                after.verdict.value,
+                before.score,
+                after.score,
+                after.reasons[0] if after.reasons else "",
+            )
+            for before, after in zip(old.results, new.results, strict=True)
+            if before.score != after.score or before.verdict != after.verdict
+        ]
+        changes.append(
+            Change(offer, old, new, old_rank[offer.id], new_rank[offer.id], changed_rules)
+        )
+    changes.sort(key=lambda change: change.new_rank)
+    return changes, len(scored)
+
+
+def _ranks(scores: list[tuple[int, float]]) -> dict[int, int]:
+    ordered = sorted(scores, key=lambda item: (-item[1], item[0]))
+    return {offer_id: position for position, (offer_id, _score) in enumerate(ordered, start=1)}
+
+
+def activate(row: PolicyVersion) -> RescoreRun:
+    """Put the policy in force and rescore every open offer against it."""
+    row.activated_at = datetime.now(UTC)
+    db.session.commit()
+    scoring._parsed.pop(row.id, None)
+    return scoring.rescore(scoring.open_offer_ids(), f"Policy {row.version} put in force")
