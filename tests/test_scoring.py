@@ -24,7 +24,7 @@ def _status(app, offer_id):
 
 
 def test_submitting_queues_scoring_in_the_same_transaction(app, submitter):
-    offer = factories.submitted_offer(submitter)
+    factories.submitted_offer(submitter)
     with app.app_context():
         names = db.session.scalars(
             select(OutboxMessage.task_name).where(OutboxMessage.sent_at.is_(None))
@@ -113,7 +113,7 @@ def test_withdrawn_offers_are_not_scored(app, submitter):
 def test_the_sweeper_requeues_offers_stuck_waiting_for_a_score(app, submitter):
     from datetime import UTC, datetime, timedelta
 
-    offer = factories.submitted_offer(submitter)
+    factories.submitted_offer(submitter)
     with app.app_context():
         assert scoring.resend_stuck() == 0  # just submitted: not stuck yet
         later = datetime.now(UTC) + scoring.STUCK_AFTER + timedelta(minutes=1)
