@@ -186,7 +186,13 @@ def _case(offer: OfferData, cohort: Cohort, unit: UnitType, policy: Policy) -> U
     else:
         eligible_rent = core + eligible
         reduction = 0.0
-        if route is Route.UC_SOCIAL and unit.kind is UnitKind.TWO_BED:
+        # Size criteria: a single tenant needs one bedroom. Two tenants sharing a
+        # 2-bed flat each need theirs, so only a 2-bed let to one is under-occupied.
+        if (
+            route is Route.UC_SOCIAL
+            and unit.kind is UnitKind.TWO_BED
+            and unit.most_people_sharing == 1
+        ):
             reduction = policy.rent.social_rent_size_criteria_reduction
         met = eligible_rent - round(eligible_rent * reduction)
         tenant_charges = ineligible + ihm
@@ -286,7 +292,8 @@ def _judge(case: UnitCase, offer: OfferData, policy: Policy) -> tuple[float, Ver
 
 
 def rent_affordability(offer: OfferData, policy: Policy) -> RuleResult:
-    cohorts = [cohort for code in offer.cohorts if (cohort := policy.cohort(code))]
+    # A cohort listed twice is one typical tenant, assessed once.
+    cohorts = [cohort for code in dict.fromkeys(offer.cohorts) if (cohort := policy.cohort(code))]
     if not cohorts:
         return RuleResult(
             RULE,

@@ -82,9 +82,12 @@ def shared_housing(offer: OfferData, policy: Policy) -> RuleResult:
 
 
 def _self_contained(offer: OfferData, policy: Policy) -> bool:
+    """Every unit is a flat with its own bathroom and kitchen, or a flat shared by no
+    more than the strategy's limit (two people), who share its bathroom and kitchen."""
     flat_limit = policy.shared_housing.most_people_sharing_a_flat
     return all(
-        unit.own_bathroom and unit.own_kitchen and unit.most_people_sharing <= flat_limit
+        unit.most_people_sharing <= flat_limit
+        and ((unit.own_bathroom and unit.own_kitchen) or unit.most_people_sharing > 1)
         for unit in offer.unit_types
     )
 
@@ -152,7 +155,7 @@ def configuration(offer: OfferData, policy: Policy) -> RuleResult:
         ]
     elif config in (Configuration.SELF_CONTAINED_BLOCK, Configuration.SELF_CONTAINED_DISPERSED):
         score = (
-            45.0
+            40.0
             + 10 * offer.communal_space
             + 10 * offer.staff_office
             + 5 * offer.assistive_technology

@@ -90,7 +90,8 @@ def cohort_need(
     offer: OfferData, policy: Policy, approved_units: Mapping[str, int] | None = None
 ) -> RuleResult:
     position = positions(policy, approved_units or {})
-    targeted = [position[code] for code in offer.cohorts if code in position]
+    # A cohort listed twice has its need counted once.
+    targeted = [position[code] for code in dict.fromkeys(offer.cohorts) if code in position]
     if not targeted:
         return RuleResult(
             RULE, TITLE, 0.0, Verdict.RED, ["None of the offer's cohorts is in the policy."]

@@ -252,6 +252,14 @@ class Quality(_Strict):
     wheelchair_share_wanted: float = Field(ge=0, le=1)
     standard_scores: dict[Literal["m4_1", "m4_2", "m4_3"], float]
 
+    @field_validator("standard_scores")
+    @classmethod
+    def _every_standard_scored(cls, scores: dict[str, float]) -> dict[str, float]:
+        missing = [name for name in ("m4_1", "m4_2", "m4_3") if name not in scores]
+        if missing:
+            raise ValueError(f"no score for {', '.join(missing)}")
+        return scores
+
 
 class Policy(_Strict):
     version: str = Field(min_length=1)
