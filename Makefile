@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STATIC := triage/static
 
-.PHONY: help run test lint format install assets migrate demo test-unit test-integration test-browser clean
+.PHONY: help run test lint format install assets migrate demo clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'

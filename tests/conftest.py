@@ -35,6 +35,7 @@ def app(tmp_path: Path, migrated_database: Path) -> Iterator[Flask]:
         UPLOAD_DIR=tmp_path / "uploads",
         MAIL_DIR=tmp_path / "mail",
     )
+    factories.share_compiled_templates(application)
     # No app context is held open across the test: the test client would reuse it,
     # and `g` (the signed-in user, the CSP nonce) would leak between requests.
     factories.use_app(application)
@@ -62,3 +63,29 @@ def commissioner(app: Flask) -> factories.Account:
 @pytest.fixture
 def admin(app: Flask) -> factories.Account:
     return factories.staff("admin")
+
+
+@pytest.fixture
+def placement_officer(app: Flask) -> factories.Account:
+    return factories.staff("placement_officer")
+
+
+@pytest.fixture
+def other_submitter(app: Flask) -> factories.Account:
+    """A submitter in another organisation."""
+    return factories.submitter()
+
+
+@pytest.fixture
+def submitter_client(app: Flask, submitter: factories.Account) -> FlaskClient:
+    return factories.signed_in_client(app, submitter)
+
+
+@pytest.fixture
+def staff_client(app: Flask, commissioner: factories.Account) -> FlaskClient:
+    return factories.signed_in_client(app, commissioner)
+
+
+@pytest.fixture
+def admin_client(app: Flask, admin: factories.Account) -> FlaskClient:
+    return factories.signed_in_client(app, admin)

@@ -63,6 +63,8 @@ class Config:
     # Seconds before a message a dead worker took is handed to another (Redis).
     BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "300"))
     OUTBOX_RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "2"))
+    # Fault tests only: the file email backend sleeps this long mid-delivery.
+    FAULT_DELIVERY_DELAY_SECONDS = float(os.environ.get("FAULT_DELIVERY_DELAY_SECONDS", "0"))
 
     @classmethod
     def broker_url(cls) -> str:

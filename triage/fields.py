@@ -32,12 +32,20 @@ class TextField(StringField):
     widget = GovTextInput()
 
     def __init__(
-        self, label: str, *, max_length: int = 200, required: str | None = None, **kwargs: Any
+        self,
+        label: str,
+        *,
+        max_length: int = 200,
+        required: str | None = None,
+        noun: str | None = None,
+        **kwargs: Any,
     ) -> None:
         kwargs.setdefault("filters", []).append(clean_text)
         super().__init__(label, **kwargs)
         self.max_length = max_length
         self.required_message = required
+        # What the messages call the answer, when the label is a question.
+        self.noun = noun or label
 
     def pre_validate(self, form: Any) -> None:
         if not self.data:
@@ -46,9 +54,7 @@ class TextField(StringField):
                 raise ValidationError(self.required_message)
             return
         if len(self.data) > self.max_length:
-            raise ValidationError(
-                f"{self.label.text} must be {self.max_length} characters or fewer"
-            )
+            raise ValidationError(f"{self.noun} must be {self.max_length} characters or fewer")
 
 
 class LongTextField(TextAreaField):
@@ -56,12 +62,20 @@ class LongTextField(TextAreaField):
     widget = GovTextArea()
 
     def __init__(
-        self, label: str, *, max_length: int = 2000, required: str | None = None, **kwargs: Any
+        self,
+        label: str,
+        *,
+        max_length: int = 2000,
+        required: str | None = None,
+        noun: str | None = None,
+        **kwargs: Any,
     ) -> None:
         kwargs.setdefault("filters", []).append(clean_text)
         super().__init__(label, **kwargs)
         self.max_length = max_length
         self.required_message = required
+        # What the messages call the answer, when the label is a question.
+        self.noun = noun or label
 
     def pre_validate(self, form: Any) -> None:
         if not self.data:
@@ -70,9 +84,7 @@ class LongTextField(TextAreaField):
                 raise ValidationError(self.required_message)
             return
         if len(self.data) > self.max_length:
-            raise ValidationError(
-                f"{self.label.text} must be {self.max_length} characters or fewer"
-            )
+            raise ValidationError(f"{self.noun} must be {self.max_length} characters or fewer")
 
 
 class ChoiceField(RadioField):
@@ -138,7 +150,9 @@ class NumberField(Field):
         self.raw_text = clean_text(valuelist[0]) if valuelist else ""
         text = self.raw_text.replace(",", "")
         self.data = None
-        if text and re.fullmatch(r"-?\d{1,9}", text):
+        # Up to 30 digits, so an absurd number gets the "or fewer" message rather than
+        # "whole number"; the bounds are checked before anything is saved.
+        if text and re.fullmatch(r"-?\d{1,30}", text):
             self.data = int(text)
 
     def pre_validate(self, form: Any) -> None:
@@ -167,7 +181,7 @@ class DecimalNumberField(NumberField):
         self.raw_text = clean_text(valuelist[0]) if valuelist else ""
         text = self.raw_text.replace(",", "")
         self.data = None
-        if text and re.fullmatch(r"-?\d{1,9}(\.\d+)?", text):
+        if text and re.fullmatch(r"-?\d{1,30}(\.\d+)?", text):
             self.data = float(Decimal(text))
             self._places_ok = "." not in text or len(text.split(".")[1]) <= self.places
 
@@ -180,9 +194,8 @@ class DecimalNumberField(NumberField):
         if self.data is None:
             raise ValidationError(f"{self.noun} must be a number, like {self.example}")
         if not self._places_ok:
-            raise ValidationError(
-                f"{self.noun} must have no more than {self.places} decimal places"
-            )
+            places = f"{self.places} decimal place{'' if self.places == 1 else 's'}"
+            raise ValidationError(f"{self.noun} must have no more than {places}")
         if self.data < self.minimum:
             raise ValidationError(f"{self.noun} must be {self.minimum} or more")
         if self.data > self.maximum:
@@ -225,7 +238,7 @@ class MoneyField(Field):
         self._problem = None
         if not text:
             return
-        if not re.fullmatch(r"-?\d{1,9}(\.\d{1,2})?|-?\.\d{1,2}", text):
+        if not re.fullmatch(r"-?\d{1,30}(\.\d{1,2})?|-?\.\d{1,2}", text):
             if re.fullmatch(r"-?\d+\.\d{3,}", text):
                 self._problem = f"{self.noun} must be in pounds and pence, like 150.00"
             else:

@@ -6,14 +6,24 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task
-from flask import Flask
+from flask import Flask, has_app_context
 
 QUEUE_DEFAULT = "triage"
 
 
 def broker_options(app: Flask) -> dict[str, Any]:
     if app.config["REDIS_URL"]:
-        return {"visibility_timeout": app.config["BROKER_VISIBILITY_TIMEOUT"]}
+        timeout = app.config["BROKER_PUBLISH_TIMEOUT_SECONDS"]
+        return {
+            "visibility_timeout": app.config["BROKER_VISIBILITY_TIMEOUT"],
+            # The Redis transport ignores broker_connection_timeout: without these a
+            # broker that stops answering holds a publish (and the relay) forever.
+            "socket_timeout": timeout,
+            "socket_connect_timeout": timeout,
+            # Look for messages a dead worker held every ~10 s (kombu's default scans
+            # only every tenth sweep), so they come back soon after visibility_timeout.
+            "unacked_restore_throttle": 1,
+        }
     # The embedded broker: messages are files in the instance folder, so a worker
     # and the web app on one machine need no server.
     folder = Path(app.config["INSTANCE_DIR"]) / "broker"
@@ -30,6 +40,9 @@ def broker_options(app: Flask) -> dict[str, Any]:
 def make_celery(app: Flask) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            # Called inside an app context already (a direct call, a test): use it.
+            if has_app_context():
+                return self.run(*args, **kwargs)
             with app.app_context():
                 return self.run(*args, **kwargs)
 

@@ -79,6 +79,7 @@ class RegisterForm(PersonFields, NewPasswordMixin, FlaskForm):
         "Regulator of Social Housing registration number (if you have one)",
         description="For example, 4850 or L4850",
         max_length=10,
+        noun="Registration number",
     )
     submit = SubmitField("Create account", widget=GovSubmitInput())
 

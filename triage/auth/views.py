@@ -122,7 +122,11 @@ def sign_in() -> str | Response | tuple[str, int]:
 
 def _safe_next() -> str | None:
     target = request.args.get("next", "")
-    # Only paths on this site: no scheme, no host, no protocol-relative "//".
+    # Only paths on this site: no scheme, no host, no protocol-relative "//". Browsers
+    # drop tabs and newlines from a URL ("/\t/evil" becomes "//evil"), so any
+    # whitespace or control character refuses it too.
+    if any(char.isspace() or not char.isprintable() for char in target):
+        return None
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None

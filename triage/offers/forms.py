@@ -102,8 +102,14 @@ class GovDateField(DateField):
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.parts = [str(part).strip() for part in valuelist] if valuelist else []
+        # The widget shows back exactly three boxes; a post with more or fewer parts
+        # (not one a browser makes) must not break the page that explains the error.
+        self.raw_data = [*self.parts, "", "", ""][:3]
         self.data = None
-        if len(self.parts) == 3 and all(part.isdigit() and len(part) <= 4 for part in self.parts):
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        if len(self.parts) == 3 and all(
+            part.isascii() and part.isdigit() and len(part) <= 4 for part in self.parts
+        ):
             day, month, year = (int(part) for part in self.parts)
             try:
                 self.data = date(year, month, day)
@@ -149,7 +155,10 @@ class ConfigurationForm(QuestionForm):
         choices=choices(Configuration),
     )
     configuration_other = LongTextField(
-        "If other, describe the arrangement", max_length=500, description="Only if you chose other"
+        "If other, describe the arrangement",
+        max_length=500,
+        description="Only if you chose other",
+        noun="Description of the arrangement",
     )
 
     def validate_configuration_other(self, field: LongTextField) -> None:
@@ -275,6 +284,9 @@ class CohortsForm(QuestionForm):
         "Who are the homes for?",
         description="Select all that apply. These are the groups in the council’s strategy.",
         widget=GovCheckboxesInput(),
+        # Checked in validate_cohorts, with a message for people rather than WTForms'
+        # default, which repeats the posted value back.
+        validate_choice=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -284,6 +296,9 @@ class CohortsForm(QuestionForm):
     def validate_cohorts(self, field: SelectMultipleField) -> None:
         if not field.data:
             raise ValidationError("Select who the homes are for")
+        known = {code for code, _label in field.choices or []}
+        if not set(field.data) <= known:
+            raise ValidationError("Select who the homes are for from the list")
 
 
 class SupportModelForm(QuestionForm):
@@ -344,7 +359,9 @@ class UnitChargesForm(QuestionForm):
         noun="Ineligible service charges",
     )
     ineligible_charges_cover = LongTextField(
-        "What do the ineligible service charges cover?", max_length=1000
+        "What do the ineligible service charges cover?",
+        max_length=1000,
+        noun="What the ineligible service charges cover",
     )
     intensive_housing_management_pence = MoneyField(
         "Intensive housing management charge",
@@ -379,7 +396,10 @@ class ManagementForm(QuestionForm):
         choices=choices(LeaseModel),
     )
     lease_model_other = LongTextField(
-        "If other, describe the arrangement", max_length=500, description="Only if you chose other"
+        "If other, describe the arrangement",
+        max_length=500,
+        description="Only if you chose other",
+        noun="Description of the arrangement",
     )
     council_asked_to_cover_voids = YesNoField(
         "Are you asking the council to cover the cost of empty homes (voids)?",
@@ -403,6 +423,7 @@ class CareProviderForm(QuestionForm):
         "Who provides the care and support?",
         required="Enter who provides the care and support",
         max_length=200,
+        noun="Name of the care and support provider",
     )
     care_framework_status = ChoiceField(
         "Is the provider on the council’s Supported Living Framework?",

@@ -153,7 +153,8 @@ SITE_AREA = Page(
     form_class=forms.SiteAreaForm,
     fields=("site_area_hectares",),
     save=_save_site_area,
-    required=("site_area_answered",),
+    # site_area_answered is False, not None, until the page is saved.
+    answered_when=lambda offer: offer.site_area_answered,
     rows=lambda o: [
         Row(
             "Site area",

@@ -171,7 +171,9 @@ def _document_of(offer: Offer, document_id: int) -> Document:
 def download_document(offer_id: int, document_id: int) -> Response:
     if current_user.is_staff:
         offer = db.session.get(Offer, offer_id)
-        if offer is None or offer.is_draft:
+        # Staff see documents of submitted offers only, never of a draft (even one
+        # withdrawn before it was submitted).
+        if offer is None or offer.submitted_at is None:
             abort(404)
     else:
         offer = _own_offer(offer_id)
@@ -241,7 +243,11 @@ def withdraw(offer_id: int) -> str | Response:
         return redirect(url_for("offers.view", offer_id=offer.id))
     form = forms.ConfirmForm()
     if form.validate_on_submit():
+        was_draft = offer.is_draft
         offers.withdraw(offer)
-        flash(f"{offer.reference or offer.name or 'The draft offer'} has been withdrawn")
+        if was_draft:
+            flash(f"{offer.name or 'The draft offer'} has been deleted")
+        else:
+            flash(f"{offer.reference} has been withdrawn")
         return redirect(url_for("offers.index"))
     return render_template("views/offers/withdraw.html", offer=offer, form=form)

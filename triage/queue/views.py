@@ -8,8 +8,7 @@ from sqlalchemy import func, select
 
 from triage import db
 from triage.auth.access import staff_required
-from triage.models import Offer
-from triage.models.offers import OfferStatus
+from triage.models import Offer, Organisation
 from triage.offers import pages
 
 blueprint = Blueprint("queue", __name__, url_prefix="/queue")
@@ -20,10 +19,19 @@ PAGE_SIZE = 50
 @blueprint.get("")
 @staff_required
 def index() -> str:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    submitted = select(Offer).where(Offer.status != OfferStatus.DRAFT)
+    # Offers that were submitted, whatever has happened since; a draft deleted
+    # before it was submitted (withdrawn, never submitted) is not staff's business.
+    submitted = (
+        select(Offer, Organisation)
+        .join(Organisation, Offer.organisation_id == Organisation.id)
+        .where(Offer.submitted_at.is_not(None))
+    )
     total = db.session.scalar(select(func.count()).select_from(submitted.subquery())) or 0
-    listed = db.session.scalars(
+    pages_total = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    # Clamped, so a page number past the end (or past what the database can hold)
+    # shows the last page rather than failing.
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages_total)
+    listed = db.session.execute(
         submitted.order_by(Offer.submitted_at.desc(), Offer.id.desc())
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
@@ -33,7 +41,7 @@ def index() -> str:
         offers=listed,
         page=page,
         total=total,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        pages=pages_total,
     )
 
 
@@ -41,8 +49,12 @@ def index() -> str:
 @staff_required
 def offer(offer_id: int) -> str:
     found = db.session.get(Offer, offer_id)
-    if found is None or found.is_draft:
+    if found is None or found.submitted_at is None:
         abort(404)
     return render_template(
-        "views/queue/offer.html", offer=found, sections=pages.SECTIONS, summary=pages.summary
+        "views/queue/offer.html",
+        offer=found,
+        organisation=db.session.get(Organisation, found.organisation_id),
+        sections=pages.SECTIONS,
+        summary=pages.summary,
     )

@@ -31,17 +31,29 @@ def enqueue(task_name: str, *args: Any) -> OutboxMessage:
 
 def relay_pending(publish: Publisher, *, batch_size: int = 100) -> int:
     """Publish unsent outbox rows; returns how many were sent."""
-    query = (
-        select(OutboxMessage)
+    ids = db.session.scalars(
+        select(OutboxMessage.id)
         .where(OutboxMessage.sent_at.is_(None))
         .order_by(OutboxMessage.id)
         .limit(batch_size)
-        # Two relays running at once (two beat ticks, two workers) never take the
-        # same row; SQLite ignores this and serialises writers instead.
-        .with_for_update(skip_locked=True)
-    )
+    ).all()
+    db.session.commit()
     sent = 0
-    for message in db.session.scalars(query).all():
+    for message_id in ids:
+        # Each row is locked while it is published and marked sent (the commit
+        # below ends the lock), so two relays running at once (two beat ticks, two
+        # workers) never publish the same row; SQLite ignores this and serialises
+        # writers instead.
+        message = db.session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        if message is None:
+            # Another relay has it, or has sent it.
+            db.session.rollback()
+            continue
         message.attempts += 1
         try:
             publish(message.task_name, message.args)

@@ -1,0 +1,58 @@
+"""A draft is saved page by page and outlives the session that wrote it."""
+
+from __future__ import annotations
+
+from tests import factories
+from tests.factories import answer, question_url
+from tests.web.checks import summary_text
+
+
+def test_a_draft_survives_signing_out_and_in_again(app, client, submitter):
+    factories.sign_in(client, submitter)
+    offer = factories.draft_offer(submitter)
+    response = answer(
+        client,
+        offer.id,
+        "name-and-address",
+        {"name": "Kept Court", "address": "3 Lane", "postcode": "le3 9qq"},
+    )
+    assert response.status_code == 302
+    factories.sign_out(client)
+    assert client.get(question_url(offer.id, "name-and-address")).status_code == 302
+
+    factories.sign_in(client, submitter)
+    shown = factories.form_values(client.get(question_url(offer.id, "name-and-address")))
+    assert shown["name"] == ["Kept Court"]
+    assert shown["postcode"] == ["LE3 9QQ"]
+    check = summary_text(client.get(f"/offers/{offer.id}/check-answers"))
+    assert "Kept Court" in check
+    assert "Postcode LE3 9QQ" in check
+    assert "1. Property and location In progress" in factories.text(
+        client.get(f"/offers/{offer.id}")
+    )
+
+
+def test_a_colleague_carries_on_the_same_draft(app, submitter):
+    first = factories.signed_in_client(app, submitter)
+    offer = factories.draft_offer(submitter)
+    answer(first, offer.id, "support-model", {"support_model": "floating"})
+    colleague = factories.submitter(
+        org=factories.get(type(submitter.user.organisation), submitter.user.organisation_id)
+    )
+    second = factories.signed_in_client(app, colleague)
+    shown = factories.form_values(second.get(question_url(offer.id, "support-model")))
+    assert shown["support_model"] == ["floating"]
+    answer(second, offer.id, "age-range", {"age_min": "18", "age_max": "30"})
+    assert "Age range 18 to 30" in summary_text(first.get(f"/offers/{offer.id}/check-answers"))
+
+
+def test_returning_to_the_task_list_without_saving_keeps_the_earlier_answer(
+    submitter_client, submitter
+):
+    offer = factories.complete_offer(submitter)
+    page = factories.soup(submitter_client.get(question_url(offer.id, "landlord")))
+    link = page.find("a", string="Return to the task list without saving this page")
+    assert link["href"] == f"/offers/{offer.id}"
+    assert factories.form_values(submitter_client.get(question_url(offer.id, "landlord")))[
+        "landlord_name"
+    ] == ["Example Homes"]

@@ -1,0 +1,203 @@
+"""Staff pages: "Submitted offers", an offer's page, and administrators' staff accounts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests import factories
+from tests.factories import heading, soup, submit_form, text
+from tests.web.checks import assert_error_summary, summary_text
+from triage.models import Offer, Organisation, User
+from triage.queue.views import PAGE_SIZE
+
+NEW_STAFF = {
+    "full_name": "Nina New",
+    "email": "Nina.New@Example.com",
+    "password": "a long enough passphrase",
+    "confirm_password": "a long enough passphrase",
+    "role": "commissioner",
+}
+
+
+def navigation(response) -> list[str]:
+    links = soup(response).select(".govuk-service-navigation__list .govuk-service-navigation__link")
+    return [a.get_text(strip=True) for a in links]
+
+
+# --- Submitted offers ---------------------------------------------------------
+
+
+def test_the_list_is_empty_until_an_offer_is_submitted(staff_client, submitter):
+    factories.complete_offer(submitter)
+    response = staff_client.get("/queue")
+    assert heading(response) == "Submitted offers"
+    assert "No offers have been submitted yet" in text(response)
+    assert navigation(response) == ["Submitted offers"]
+
+
+def test_the_list_shows_submitted_offers_newest_first(staff_client, submitter, other_submitter):
+    first = factories.submitted_offer(submitter, name="First Court", postcode="LE1 1AA")
+    second = factories.submitted_offer(other_submitter, name="Second House", postcode="LE2 2BB")
+    factories.complete_offer(submitter, name="Still A Draft")
+    response = staff_client.get("/queue")
+    rows = [" ".join(row.get_text(" ").split()) for row in soup(response).select("tbody tr")]
+    assert len(rows) == 2
+    second_ref = factories.get(Offer, second.id).reference
+    first_ref = factories.get(Offer, first.id).reference
+    other_org = factories.get(Organisation, other_submitter.user.organisation_id).name
+    assert rows[0].startswith(f"{second_ref} Second House, LE2 2BB {other_org}")
+    assert rows[0].endswith("Submitted")
+    assert rows[1].startswith(f"{first_ref} First Court, LE1 1AA")
+    assert "Still A Draft" not in text(response)
+    assert "2 offers, newest first" in text(response)
+    link = soup(response).find("a", string=second_ref)
+    assert link["href"] == f"/queue/offers/{second.id}"
+
+
+@pytest.mark.parametrize(
+    ("query", "shown_page"),
+    [
+        ("", 1),
+        ("?page=2", 2),
+        ("?page=0", 1),
+        ("?page=-3", 1),
+        ("?page=abc", 1),
+        ("?page=99", 2),
+        ("?page=99999999999999999999", 2),
+    ],
+)
+def test_the_list_is_paged(staff_client, submitter, query, shown_page):
+    for _ in range(PAGE_SIZE + 1):
+        factories.submitted_offer(submitter)
+    response = staff_client.get(f"/queue{query}")
+    assert response.status_code == 200
+    rows = soup(response).select("tbody tr")
+    assert len(rows) == (PAGE_SIZE if shown_page == 1 else 1)
+    assert f"{PAGE_SIZE + 1} offers, newest first" in text(response)
+    pagination = text(response)
+    assert ("Next page" in pagination) == (shown_page == 1)
+    assert ("Previous page" in pagination) == (shown_page == 2)
+
+
+def test_the_offer_page_shows_everything_staff_need(app, staff_client, submitter):
+    offer = factories.complete_offer(submitter)
+    factories.document(offer, submitter, filename="floor-plan.pdf")
+    with app.app_context():
+        from triage import db
+        from triage.services.offers import submit
+
+        found = db.session.get(Offer, offer.id)
+        submit(found, db.session.get(User, submitter.id), "Sam Submitter")
+    saved = factories.get(Offer, offer.id)
+    organisation = factories.get(Organisation, submitter.user.organisation_id)
+
+    response = staff_client.get(f"/queue/offers/{offer.id}")
+    assert response.status_code == 200
+    assert heading(response) == "Hamelin Court"
+    page = text(response)
+    assert saved.reference in page
+    assert f"Organisation {organisation.name} (Registered provider or housing association)" in page
+    assert "Status Submitted" in page
+    assert "Acknowledged Not yet" in page
+    answers = summary_text(response)
+    for expected in ("Postcode LE1 6ZG", "Core rent £150.00", "Age range 18 to 64"):
+        assert expected in answers
+    link = soup(response).find("a", string="floor-plan.pdf")
+    assert link["href"].endswith("/download")
+    assert factories.fetch(staff_client, link["href"]).status_code == 200
+    assert soup(response).find("a", string=re.compile("^Change")) is None
+
+
+def test_unknown_offers_are_not_found(staff_client):
+    for path in ("/queue/offers/424242", "/queue/offers/abc", "/queue/offers/99999999999"):
+        assert staff_client.get(path).status_code == 404
+
+
+# --- Staff accounts -----------------------------------------------------------
+
+
+def test_administrators_see_the_staff_accounts(admin_client, admin, commissioner, submitter):
+    response = admin_client.get("/admin/users")
+    assert heading(response) == "Staff accounts"
+    assert navigation(response) == ["Submitted offers", "Staff accounts"]
+    rows = [" ".join(row.get_text(" ").split()) for row in soup(response).select("tbody tr")]
+    assert f"Staff admin {admin.email} Administrator" in rows
+    assert f"Staff commissioner {commissioner.email} Commissioner" in rows
+    assert submitter.email not in text(response)
+
+
+@pytest.mark.parametrize(
+    ("role", "label"),
+    [
+        ("commissioner", "Commissioner"),
+        ("placement_officer", "Placement officer"),
+        ("admin", "Administrator"),
+    ],
+)
+def test_an_administrator_creates_a_staff_account(app, admin_client, role, label):
+    page = admin_client.get("/admin/users/new")
+    assert heading(page) == "Create a staff account"
+    response = submit_form(admin_client, "/admin/users/new", {**NEW_STAFF, "role": role})
+    assert response.location == "/admin/users"
+    listing = admin_client.get("/admin/users")
+    assert "An account has been created for Nina New" in text(listing)
+    assert f"Nina New nina.new@example.com {label}" in text(listing)
+    [user] = factories.rows(User, email="nina.new@example.com")
+    assert user.role == role
+    assert user.organisation_id is None
+    assert user.password_hash.startswith("$argon2id$")
+
+    newcomer = app.test_client()
+    signed_in = submit_form(
+        newcomer, "/sign-in", {"email": "nina.new@example.com", "password": NEW_STAFF["password"]}
+    )
+    assert signed_in.location == "/queue"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"role": ""}, "Select the role"),
+        ({"role": "submitter"}, "Select the role"),
+        ({"role": "superuser"}, "Select the role"),
+        ({"full_name": ""}, "Enter your full name"),
+        ({"full_name": "x" * 10_000}, "Your full name must be 200 characters or fewer"),
+        ({"email": "nina"}, "Enter an email address in the correct format, like name@example.com"),
+        (
+            {"password": "short", "confirm_password": "short"},
+            "Password must be 8 characters or more",
+        ),
+        (
+            {"password": "password1", "confirm_password": "password1"},
+            "Password is too common. Choose one that is harder to guess",
+        ),
+        ({"confirm_password": "something else entirely"}, "Passwords must match"),
+    ],
+    ids=[
+        "no role",
+        "submitter role",
+        "unknown role",
+        "no name",
+        "long name",
+        "bad email",
+        "short password",
+        "common password",
+        "mismatch",
+    ],
+)
+def test_a_staff_account_with_bad_answers_is_not_created(admin_client, changes, message):
+    before = factories.database_state()
+    response = submit_form(admin_client, "/admin/users/new", {**NEW_STAFF, **changes})
+    assert assert_error_summary(response, message) == [message]
+    assert factories.database_state() == before
+
+
+def test_a_staff_account_cannot_reuse_an_email(admin_client, submitter):
+    response = submit_form(
+        admin_client, "/admin/users/new", {**NEW_STAFF, "email": submitter.email.upper()}
+    )
+    assert_error_summary(response, "An account already uses this email address")
+    [user] = factories.rows(User, email=submitter.email)
+    assert user.role == "submitter"
