@@ -48,7 +48,7 @@ def test_the_list_shows_submitted_offers_newest_first(staff_client, submitter, o
     first_ref = factories.get(Offer, first.id).reference
     other_org = factories.get(Organisation, other_submitter.user.organisation_id).name
     assert rows[0].startswith(f"{second_ref} Second House, LE2 2BB {other_org}")
-    assert rows[0].endswith("Submitted")
+    assert rows[0].endswith("Submitted Not scored")
     assert rows[1].startswith(f"{first_ref} First Court, LE1 1AA")
     assert "Still A Draft" not in text(response)
     assert "2 offers, newest first" in text(response)
@@ -121,7 +121,7 @@ def test_unknown_offers_are_not_found(staff_client):
 def test_administrators_see_the_staff_accounts(admin_client, admin, commissioner, submitter):
     response = admin_client.get("/admin/users")
     assert heading(response) == "Staff accounts"
-    assert navigation(response) == ["Submitted offers", "Staff accounts"]
+    assert navigation(response) == ["Submitted offers", "Staff accounts", "Scoring policy"]
     rows = [" ".join(row.get_text(" ").split()) for row in soup(response).select("tbody tr")]
     assert f"Staff admin {admin.email} Administrator" in rows
     assert f"Staff commissioner {commissioner.email} Commissioner" in rows

@@ -16,6 +16,7 @@ from triage import db
 from triage.auth.access import admin_required
 from triage.models import PolicyVersion, RescoreRun
 from triage.services import policy_admin, scoring
+from triage.services.policy import policy_in_force
 
 blueprint = Blueprint("policy", __name__, url_prefix="/admin/policy")
 
@@ -42,7 +43,7 @@ def index() -> str:
     runs = db.session.scalars(select(RescoreRun).order_by(RescoreRun.id.desc()).limit(5)).all()
     return render_template(
         "views/admin/policy.html",
-        policy=scoring.policy_in_force(),
+        policy=policy_in_force(),
         loaded=loaded,
         runs=[(run, *scoring.run_progress(run)) for run in runs],
         form=PolicyUploadForm(),
@@ -76,7 +77,7 @@ def upload() -> str | Response:
     ).all()
     return render_template(
         "views/admin/policy.html",
-        policy=scoring.policy_in_force(),
+        policy=policy_in_force(),
         loaded=loaded,
         runs=[],
         form=form,
@@ -95,7 +96,7 @@ def version(version_id: int) -> str:
         "views/admin/policy_version.html",
         row=row,
         candidate=candidate,
-        current=scoring.policy_in_force(),
+        current=policy_in_force(),
         changes=changes,
         compared=compared,
         form=ActivateForm(),

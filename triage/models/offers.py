@@ -177,6 +177,8 @@ class OfferUnitType(Base):
     ineligible_service_charge_pence: Mapped[int | None]
     ineligible_charges_cover: Mapped[str | None] = mapped_column(Text)
     intensive_housing_management_pence: Mapped[int | None]
+    # The core rent the submitter confirmed when told it is outside the usual range.
+    core_rent_confirmed_pence: Mapped[int | None]
 
     offer: Mapped[Offer] = relationship(back_populates="unit_types")
 

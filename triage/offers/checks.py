@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rules.offer import OfferData
-from rules.policy_data import current_policy
 from triage.models import Offer
+from triage.services.policy import policy_in_force
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def offer_problems(offer: Offer) -> list[Problem]:
                     "accessibility",
                 )
             )
-    policy = current_policy()
+    policy = policy_in_force()
     unknown = [row.cohort for row in offer.cohorts if policy.cohort(row.cohort) is None]
     if unknown:
         problems.append(

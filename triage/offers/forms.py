@@ -28,7 +28,6 @@ from rules.offer import (
     SupportModel,
     choices,
 )
-from rules.policy_data import current_policy
 from triage.fields import (
     ChoiceField,
     DecimalNumberField,
@@ -40,6 +39,7 @@ from triage.fields import (
     YesNoField,
 )
 from triage.models.documents import DOCUMENT_KIND_LABELS
+from triage.services.policy import policy_in_force
 
 # Weekly amounts above these are typing mistakes, not rents.
 MAX_WEEKLY_CHARGE_PENCE = 5_000_00
@@ -291,7 +291,7 @@ class CohortsForm(QuestionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.cohorts.choices = [(cohort.code, cohort.label) for cohort in current_policy().cohorts]
+        self.cohorts.choices = [(cohort.code, cohort.label) for cohort in policy_in_force().cohorts]
 
     def validate_cohorts(self, field: SelectMultipleField) -> None:
         if not field.data:
@@ -484,3 +484,10 @@ class NewOfferForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only a CSRF token, for buttons that change state (withdraw, remove)."""
+
+
+class RentCheckForm(QuestionForm):
+    rent_correct = YesNoField(
+        "Is this core rent correct?",
+        required="Select yes if the core rent is correct",
+    )

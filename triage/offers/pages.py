@@ -14,6 +14,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 
+from rules.affordability import rent_outside_benchmark
 from rules.offer import (
     AccessibilityStandard,
     Configuration,
@@ -26,9 +27,9 @@ from rules.offer import (
     UnitKind,
     label,
 )
-from rules.policy_data import current_policy
 from triage.models import Offer, OfferCohort, OfferUnitType
 from triage.offers import forms
+from triage.services.policy import policy_in_force
 from triage.template_helpers import long_date, pounds, yes_no
 
 UNIT_KINDS = [kind.value for kind in UnitKind]
@@ -55,6 +56,7 @@ class Page:
     save: Callable[[Offer, FlaskForm], None] | None = None
     required: tuple[str, ...] = ()
     answered_when: Callable[[Offer], bool] | None = None
+    intro: Callable[[Offer], str] | None = None
 
     @property
     def key(self) -> str:
@@ -330,7 +332,7 @@ def _save_cohorts(offer: Offer, form: FlaskForm) -> None:
 
 
 def _cohort_label(code: str) -> str:
-    cohort = current_policy().cohort(code)
+    cohort = policy_in_force().cohort(code)
     return cohort.label if cohort else code
 
 
@@ -469,6 +471,57 @@ CARE_PROVIDER = Page(
 )
 
 
+def _rent_warning(offer: Offer, kind: str) -> str | None:
+    unit = offer.unit_type(kind)
+    if unit is None or unit.core_rent_pence is None or offer.landlord_type is None:
+        return None
+    return rent_outside_benchmark(unit.core_rent_pence, offer.landlord_type, policy_in_force())
+
+
+def _rent_check_page(kind: str) -> Page:
+    """Shown only when a unit's core rent is outside the published range, as the
+    national lettings return does: the submitter confirms it, or changes it."""
+
+    def save(offer: Offer, form: FlaskForm) -> None:
+        unit = offer.unit_type(kind)
+        assert unit is not None
+        if form.rent_correct.answer:
+            unit.core_rent_confirmed_pence = unit.core_rent_pence
+        else:
+            unit.core_rent_pence = None
+            unit.core_rent_confirmed_pence = None
+
+    def confirmed(offer: Offer) -> bool:
+        unit = offer.unit_type(kind)
+        return unit is not None and unit.core_rent_confirmed_pence == unit.core_rent_pence
+
+    return Page(
+        slug="rent-check",
+        title="Check the core rent",
+        caption=label(UnitKind(kind)),
+        form_class=forms.RentCheckForm,
+        fields=("rent_correct",),
+        unit_kind=kind,
+        applies=lambda offer: _rent_warning(offer, kind) is not None,
+        load=lambda offer, form: None,
+        save=save,
+        answered_when=confirmed,
+        intro=lambda offer: (
+            (_rent_warning(offer, kind) or "")
+            + " The council will ask about it. If it is right, confirm it; if not, change it."
+        ),
+        rows=lambda offer: [
+            Row(
+                f"{label(UnitKind(kind))}: core rent outside the usual range",
+                "Confirmed as correct",
+            )
+        ],
+    )
+
+
+RENT_CHECKS = {kind: _rent_check_page(kind) for kind in UNIT_KINDS}
+
+
 def _units_first(offer: Offer) -> str | None:
     return None if offer.unit_types else "Add the number of units in the design section first"
 
@@ -494,7 +547,12 @@ SECTIONS = [
     Section(
         "rent",
         "Rent and charges",
-        lambda o: [*(UNIT_CHARGES[unit.kind] for unit in o.unit_types), LANDLORD, MANAGEMENT],
+        lambda o: [
+            *(UNIT_CHARGES[unit.kind] for unit in o.unit_types),
+            LANDLORD,
+            MANAGEMENT,
+            *(RENT_CHECKS[unit.kind] for unit in o.unit_types),
+        ],
         cannot_start=_units_first,
     ),
     Section("care", "Care and support", lambda o: [CARE_PROVIDED, CARE_PROVIDER]),
@@ -522,6 +580,7 @@ _ALL_PAGES: list[Page] = [
     SUPPORT_MODEL,
     AGE_RANGE,
     *UNIT_CHARGES.values(),
+    *RENT_CHECKS.values(),
     LANDLORD,
     MANAGEMENT,
     CARE_PROVIDED,
@@ -554,9 +613,12 @@ def next_page(offer: Offer, section: Section, after: Page) -> Page | None:
     applies (answers on this page may have added or removed some)."""
     pages = section.applicable_pages(offer)
     if after not in pages:
-        return None
-    rest = pages[pages.index(after) + 1 :]
-    return next((page for page in rest if not page.answered(offer)), None)
+        # The answer made this page stop applying: the first question still open.
+        return next((page for page in pages if not page.answered(offer)), None)
+    position = pages.index(after)
+    # Onwards first; then back to any earlier page an answer here reopened.
+    ordered = pages[position + 1 :] + pages[:position]
+    return next((page for page in ordered if not page.answered(offer)), None)
 
 
 def first_page(offer: Offer, section: Section) -> Page | None:

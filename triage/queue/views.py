@@ -3,17 +3,27 @@ filters, decisions) is its own piece of work; this lists and shows offers."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+from wtforms import SubmitField
 
 from triage import db
-from triage.auth.access import staff_required
+from triage.auth.access import roles_required, staff_required
 from triage.models import Offer, Organisation
+from triage.models.users import Role
 from triage.offers import pages
+from triage.services import scoring
 
 blueprint = Blueprint("queue", __name__, url_prefix="/queue")
 
 PAGE_SIZE = 50
+
+
+class RetryScoringForm(FlaskForm):
+    submit = SubmitField("Try scoring again", widget=GovSubmitInput())
 
 
 @blueprint.get("")
@@ -39,6 +49,7 @@ def index() -> str:
     return render_template(
         "views/queue/index.html",
         offers=listed,
+        scores=scoring.latest_scores(offer.id for offer, _organisation in listed),
         page=page,
         total=total,
         pages=pages_total,
@@ -55,6 +66,21 @@ def offer(offer_id: int) -> str:
         "views/queue/offer.html",
         offer=found,
         organisation=db.session.get(Organisation, found.organisation_id),
+        score=scoring.latest_score(found.id),
+        retry_form=RetryScoringForm(),
         sections=pages.SECTIONS,
         summary=pages.summary,
     )
+
+
+@blueprint.post("/offers/<int:offer_id>/retry-scoring")
+@roles_required(Role.COMMISSIONER, Role.ADMIN)
+def retry_scoring(offer_id: int) -> Response:
+    found = db.session.get(Offer, offer_id)
+    if found is None or found.submitted_at is None:
+        abort(404)
+    if not RetryScoringForm().validate_on_submit():
+        abort(400)
+    if scoring.retry_scoring(found.id):
+        flash(f"{found.reference} has been sent for scoring again")
+    return redirect(url_for("queue.offer", offer_id=found.id))

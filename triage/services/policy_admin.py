@@ -16,6 +16,7 @@ from triage.models import Offer, PolicyVersion, RescoreRun, User
 from triage.models.offers import OPEN_STATUSES
 from triage.offers.checks import offer_data
 from triage.services import scoring
+from triage.services.policy import forget, policy_in_force
 
 MAX_POLICY_BYTES = 512 * 1024
 
@@ -33,7 +34,7 @@ def load_version(text: str, filename: str, user: User) -> PolicyVersion:
     except PolicyError as error:
         raise PolicyRefused(str(error)) from error
     clash = db.session.scalar(select(PolicyVersion).where(PolicyVersion.version == policy.version))
-    if clash is not None or policy.version == scoring.policy_in_force().version:
+    if clash is not None or policy.version == policy_in_force().version:
         raise PolicyRefused(
             f"{filename}: version: a policy with version {policy.version} is already loaded. "
             "Give the new policy a new version"
@@ -66,7 +67,7 @@ def preview(candidate: Policy) -> tuple[list[Change], int]:
     """Every open offer scored under the policy in force and the candidate, ranked
     by score under each; returns the offers whose band or rank moves, and how many
     open offers were compared."""
-    current = scoring.policy_in_force()
+    current = policy_in_force()
     approved = scoring.approved_units_by_cohort()
     offers = db.session.scalars(
         select(Offer)
@@ -113,5 +114,5 @@ def activate(row: PolicyVersion) -> RescoreRun:
     """Put the policy in force and rescore every open offer against it."""
     row.activated_at = datetime.now(UTC)
     db.session.commit()
-    scoring._parsed.pop(row.id, None)
+    forget(row.id)
     return scoring.rescore(scoring.open_offer_ids(), f"Policy {row.version} put in force")

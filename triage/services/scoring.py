@@ -17,37 +17,20 @@ from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from rules.policy_data import Policy, current_policy, parse_policy
 from rules.scoring import score_offer as run_rules
 from triage import db
 from triage.models import Offer, OfferCohort
 from triage.models.offers import OPEN_STATUSES, SUPPLY_STATUSES, OfferStatus
-from triage.models.scores import OfferScore, PolicyVersion, RescoreItem, RescoreRun
+from triage.models.scores import OfferScore, RescoreItem, RescoreRun
 from triage.offers.checks import offer_data
 from triage.services import outbox
+from triage.services.policy import policy_in_force
 
 logger = logging.getLogger(__name__)
 
 SCORE_TASK = "offers.score"
 # An offer waiting this long for a score is sent again by the sweeper.
 STUCK_AFTER = timedelta(minutes=10)
-
-_parsed: dict[int, Policy] = {}
-
-
-def policy_in_force() -> Policy:
-    """The newest policy an admin activated in the service, else the shipped one."""
-    row = db.session.scalar(
-        select(PolicyVersion)
-        .where(PolicyVersion.activated_at.is_not(None))
-        .order_by(PolicyVersion.activated_at.desc(), PolicyVersion.id.desc())
-        .limit(1)
-    )
-    if row is None:
-        return current_policy()
-    if row.id not in _parsed:
-        _parsed[row.id] = parse_policy(row.yaml_text, f"policy {row.version}")
-    return _parsed[row.id]
 
 
 def approved_units_by_cohort() -> dict[str, int]:
@@ -81,6 +64,21 @@ def latest_score(offer_id: int) -> OfferScore | None:
         .order_by(OfferScore.created_at.desc(), OfferScore.id.desc())
         .limit(1)
     )
+
+
+def latest_scores(offer_ids: Iterable[int]) -> dict[int, OfferScore]:
+    """The newest score of each offer, in one query."""
+    ids = list(offer_ids)
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(OfferScore.id))
+        .where(OfferScore.offer_id.in_(ids))
+        .group_by(OfferScore.offer_id)
+        .scalar_subquery()
+    )
+    rows = db.session.scalars(select(OfferScore).where(OfferScore.id.in_(newest)))
+    return {row.offer_id: row for row in rows}
 
 
 class ScoringError(Exception):
