@@ -122,3 +122,22 @@ def test_the_sweeper_requeues_offers_stuck_waiting_for_a_score(app, submitter):
             select(OutboxMessage).where(OutboxMessage.task_name == "offers.score")
         ).all()
     assert len(queued) == 2
+
+
+def test_an_approval_rescores_the_open_offers_for_the_same_cohorts_only(app, submitter):
+    approved = factories.submitted_offer(submitter)
+    same_cohort = factories.submitted_offer(submitter)
+    other_cohort = factories.submitted_offer(submitter)
+    with app.app_context():
+        db.session.get(Offer, other_cohort.id).cohorts[0].cohort = "respite_complex_disabilities"
+        stored = db.session.get(Offer, approved.id)
+        stored.status = OfferStatus.APPROVED
+        db.session.commit()
+        run = scoring.rescore_after_approval(stored)
+        assert run is not None
+        assert run.total == 1
+        queued = db.session.scalars(
+            select(OutboxMessage.args).where(OutboxMessage.task_name == "offers.score")
+        ).all()
+    assert [same_cohort.id, run.id] in queued
+    assert not any(args[0] == other_cohort.id and len(args) == 2 for args in queued)

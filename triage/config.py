@@ -65,6 +65,8 @@ class Config:
     OUTBOX_RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "2"))
     # Fault tests only: the file email backend sleeps this long mid-delivery.
     FAULT_DELIVERY_DELAY_SECONDS = float(os.environ.get("FAULT_DELIVERY_DELAY_SECONDS", "0"))
+    # Fault tests only: scoring sleeps this long after the rules run, before it saves.
+    FAULT_SCORING_DELAY_SECONDS = float(os.environ.get("FAULT_SCORING_DELAY_SECONDS", "0"))
 
     @classmethod
     def broker_url(cls) -> str:

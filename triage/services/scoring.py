@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -108,6 +110,9 @@ def score_offer(offer_id: int, run_id: int | None = None) -> OfferScore | None:
                 f"The offer's answers are incomplete: {error.error_count()} problems"
             ) from error
         result = run_rules(data, policy, approved)
+        delay = float(current_app.config.get("FAULT_SCORING_DELAY_SECONDS") or 0)
+        if delay:
+            time.sleep(delay)
         row = OfferScore(
             offer_id=offer_id,
             policy_version=policy.version,
@@ -212,6 +217,16 @@ def rescore(offer_ids: Iterable[int], reason: str) -> RescoreRun:
         request_scoring(offer_id, run.id)
     db.session.commit()
     return run
+
+
+def rescore_after_approval(offer: Offer) -> RescoreRun | None:
+    """An approval changes remaining need for the offer's cohorts, so the open
+    offers aimed at any of them are rescored."""
+    cohorts = [row.cohort for row in offer.cohorts]
+    affected = [offer_id for offer_id in open_offer_ids(cohorts) if offer_id != offer.id]
+    if not affected:
+        return None
+    return rescore(affected, f"{offer.reference} approved: need changed for its cohorts")
 
 
 def open_offer_ids(cohorts: Iterable[str] | None = None) -> list[int]:
