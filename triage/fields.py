@@ -24,67 +24,50 @@ def clean_text(value: Any) -> Any:
     return value
 
 
-class TextField(StringField):
-    """One line of text, trimmed, with a maximum length named in the message."""
+class _BoundedText:
+    """Trimmed text, optional or required, with a maximum length named in the message."""
 
     data: Any
+    label: Any
+    default_max_length = 200
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        max_length: int | None = None,
+        required: str | None = None,
+        noun: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("filters", []).append(clean_text)
+        super().__init__(label, **kwargs)  # type: ignore[call-arg]
+        self.max_length = max_length or self.default_max_length
+        self.required_message = required
+        # What the messages call the answer, when the label is a question.
+        self.noun = noun or label
+
+    def pre_validate(self, form: Any) -> None:
+        if not self.data:
+            self.data = None
+            if self.required_message:
+                raise ValidationError(self.required_message)
+            return
+        if len(self.data) > self.max_length:
+            raise ValidationError(f"{self.noun} must be {self.max_length} characters or fewer")
+
+
+class TextField(_BoundedText, StringField):
+    """One line of text."""
 
     widget = GovTextInput()
 
-    def __init__(
-        self,
-        label: str,
-        *,
-        max_length: int = 200,
-        required: str | None = None,
-        noun: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        kwargs.setdefault("filters", []).append(clean_text)
-        super().__init__(label, **kwargs)
-        self.max_length = max_length
-        self.required_message = required
-        # What the messages call the answer, when the label is a question.
-        self.noun = noun or label
 
-    def pre_validate(self, form: Any) -> None:
-        if not self.data:
-            self.data = None
-            if self.required_message:
-                raise ValidationError(self.required_message)
-            return
-        if len(self.data) > self.max_length:
-            raise ValidationError(f"{self.noun} must be {self.max_length} characters or fewer")
+class LongTextField(_BoundedText, TextAreaField):
+    """Several lines of text."""
 
-
-class LongTextField(TextAreaField):
-    data: Any
     widget = GovTextArea()
-
-    def __init__(
-        self,
-        label: str,
-        *,
-        max_length: int = 2000,
-        required: str | None = None,
-        noun: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        kwargs.setdefault("filters", []).append(clean_text)
-        super().__init__(label, **kwargs)
-        self.max_length = max_length
-        self.required_message = required
-        # What the messages call the answer, when the label is a question.
-        self.noun = noun or label
-
-    def pre_validate(self, form: Any) -> None:
-        if not self.data:
-            self.data = None
-            if self.required_message:
-                raise ValidationError(self.required_message)
-            return
-        if len(self.data) > self.max_length:
-            raise ValidationError(f"{self.noun} must be {self.max_length} characters or fewer")
+    default_max_length = 2000
 
 
 class ChoiceField(RadioField):
