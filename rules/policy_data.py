@@ -113,6 +113,20 @@ class Scoring(_Strict):
         return bands
 
 
+class QueueSettings(_Strict):
+    source: str
+    red_flags: Literal["first", "last"]
+    order: list[Literal["band", "score", "waiting"]] = Field(min_length=1)
+    target_days: int = Field(ge=1, le=365)
+
+    @field_validator("order")
+    @classmethod
+    def _no_repeats(cls, order: list[str]) -> list[str]:
+        if len(set(order)) != len(order):
+            raise ValueError("each of band, score and waiting at most once")
+        return order
+
+
 class RentSettings(_Strict):
     source: str
     shortfall_green_max: Pence
@@ -267,6 +281,7 @@ class Policy(_Strict):
     title: str
     sources: dict[str, str]
     scoring: Scoring
+    queue: QueueSettings
     rent: RentSettings
     local_housing_allowance: LocalHousingAllowance
     rent_benchmarks: RentBenchmarks
@@ -293,6 +308,7 @@ class Policy(_Strict):
                 )
         named_sources = [
             self.scoring.source,
+            self.queue.source,
             self.rent.source,
             self.local_housing_allowance.source,
             self.rent_benchmarks.source,

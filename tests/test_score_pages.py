@@ -82,3 +82,25 @@ def test_submitters_never_see_scores_or_scoring_states(app, submitter):
         assert "Rent affordability" not in text
         assert "Submitted" in text
     assert client.get(f"/queue/offers/{offer.id}").status_code == 404
+
+
+def test_the_queue_follows_the_policys_order(app, submitter, commissioner):
+    # Policy 2026-04-01: red flags first, then band, score, and longest waiting.
+    from triage import db
+    from triage.models import Offer
+
+    flagged = factories.submitted_offer(submitter, name="Flagged")  # mental health: need met (red)
+    strong = factories.submitted_offer(submitter, name="Strong")
+    waiting = factories.submitted_offer(submitter, name="Unscored")
+    with app.app_context():
+        db.session.get(Offer, strong.id).cohorts[0].cohort = "diversion_from_residential"
+        db.session.commit()
+        tasks.score_offer(flagged.id)
+        tasks.score_offer(strong.id)
+        assert scoring.latest_score(flagged.id).red_flags
+        assert not scoring.latest_score(strong.id).red_flags
+    client = factories.signed_in_client(app, commissioner)
+    rows = factories.soup(client.get("/queue")).select("tbody tr")
+    names = [row.select("td")[1].get_text(strip=True).split(",")[0] for row in rows]
+    assert names == ["Flagged", "Strong", "Unscored"]
+    assert waiting.id  # the unscored offer comes last: no band, no score

@@ -37,7 +37,9 @@ def test_the_list_is_empty_until_an_offer_is_submitted(staff_client, submitter):
     assert navigation(response) == ["Submitted offers"]
 
 
-def test_the_list_shows_submitted_offers_newest_first(staff_client, submitter, other_submitter):
+def test_the_list_shows_submitted_offers_longest_waiting_first_before_scoring(
+    staff_client, submitter, other_submitter
+):
     first = factories.submitted_offer(submitter, name="First Court", postcode="LE1 1AA")
     second = factories.submitted_offer(other_submitter, name="Second House", postcode="LE2 2BB")
     factories.complete_offer(submitter, name="Still A Draft")
@@ -47,11 +49,11 @@ def test_the_list_shows_submitted_offers_newest_first(staff_client, submitter, o
     second_ref = factories.get(Offer, second.id).reference
     first_ref = factories.get(Offer, first.id).reference
     other_org = factories.get(Organisation, other_submitter.user.organisation_id).name
-    assert rows[0].startswith(f"{second_ref} Second House, LE2 2BB {other_org}")
-    assert rows[0].endswith("Submitted Not scored")
-    assert rows[1].startswith(f"{first_ref} First Court, LE1 1AA")
+    assert rows[0].startswith(f"{first_ref} First Court, LE1 1AA")
+    assert rows[1].startswith(f"{second_ref} Second House, LE2 2BB {other_org}")
+    assert rows[1].endswith("Submitted Not scored")
     assert "Still A Draft" not in text(response)
-    assert "2 offers, newest first" in text(response)
+    assert "2 offers, in priority order" in text(response)
     link = soup(response).find("a", string=second_ref)
     assert link["href"] == f"/queue/offers/{second.id}"
 
@@ -75,7 +77,7 @@ def test_the_list_is_paged(staff_client, submitter, query, shown_page):
     assert response.status_code == 200
     rows = soup(response).select("tbody tr")
     assert len(rows) == (PAGE_SIZE if shown_page == 1 else 1)
-    assert f"{PAGE_SIZE + 1} offers, newest first" in text(response)
+    assert f"{PAGE_SIZE + 1} offers, in priority order" in text(response)
     pagination = text(response)
     assert ("Next page" in pagination) == (shown_page == 1)
     assert ("Previous page" in pagination) == (shown_page == 2)

@@ -18,6 +18,10 @@ from triage.db import Base
 from triage.models.types import UTCDateTime, utcnow
 
 
+def _count_red_flags(context: Any) -> int:
+    return len(context.get_current_parameters()["red_flags"] or [])
+
+
 class OfferScore(Base):
     __tablename__ = "offer_scores"
     __table_args__ = (
@@ -35,6 +39,8 @@ class OfferScore(Base):
     band: Mapped[str] = mapped_column(String(20))
     band_label: Mapped[str] = mapped_column(String(100))
     red_flags: Mapped[list[str]] = mapped_column(JSON)
+    # Kept beside the list so the queue can sort on it in SQL on any database.
+    red_flag_count: Mapped[int] = mapped_column(default=_count_red_flags)
     results: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

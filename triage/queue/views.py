@@ -3,6 +3,8 @@ filters, decisions) is its own piece of work; this lists and shows offers."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
@@ -15,7 +17,9 @@ from triage.auth.access import roles_required, staff_required
 from triage.models import Offer, Organisation
 from triage.models.users import Role
 from triage.offers import pages
+from triage.queue.ordering import queue_query
 from triage.services import scoring
+from triage.services.policy import policy_in_force
 
 blueprint = Blueprint("queue", __name__, url_prefix="/queue")
 
@@ -29,27 +33,22 @@ class RetryScoringForm(FlaskForm):
 @blueprint.get("")
 @staff_required
 def index() -> str:
-    # Offers that were submitted, whatever has happened since; a draft deleted
-    # before it was submitted (withdrawn, never submitted) is not staff's business.
-    submitted = (
-        select(Offer, Organisation)
-        .join(Organisation, Offer.organisation_id == Organisation.id)
-        .where(Offer.submitted_at.is_not(None))
-    )
-    total = db.session.scalar(select(func.count()).select_from(submitted.subquery())) or 0
+    policy = policy_in_force()
+    ordered = queue_query(policy)
+    total = db.session.scalar(select(func.count()).select_from(ordered.subquery())) or 0
     pages_total = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     # Clamped, so a page number past the end (or past what the database can hold)
     # shows the last page rather than failing.
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages_total)
-    listed = db.session.execute(
-        submitted.order_by(Offer.submitted_at.desc(), Offer.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    listed = db.session.execute(ordered.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    now = datetime.now(UTC)
     return render_template(
         "views/queue/index.html",
         offers=listed,
-        scores=scoring.latest_scores(offer.id for offer, _organisation in listed),
+        waiting_days={
+            offer.id: (now - (offer.submitted_at or now)).days for offer, _org, _score in listed
+        },
+        target_days=policy.queue.target_days,
         page=page,
         total=total,
         pages=pages_total,
