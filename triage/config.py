@@ -63,6 +63,9 @@ class Config:
     # Seconds before a message a dead worker took is handed to another (Redis).
     BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "300"))
     OUTBOX_RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "2"))
+    # A scoring task that fails waits this many seconds before its first retry,
+    # doubling for each later one (at most two minutes).
+    SCORE_RETRY_BASE_SECONDS = float(os.environ.get("SCORE_RETRY_BASE_SECONDS", "5"))
     # Fault tests only: the file email backend sleeps this long mid-delivery.
     FAULT_DELIVERY_DELAY_SECONDS = float(os.environ.get("FAULT_DELIVERY_DELAY_SECONDS", "0"))
     # Fault tests only: scoring sleeps this long after the rules run, before it saves.

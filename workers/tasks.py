@@ -56,6 +56,8 @@ def deliver_pending_emails() -> int:
 
 
 SCORE_MAX_RETRIES = 3
+# The longest wait between two attempts to score an offer.
+SCORE_RETRY_MAX_SECONDS = 120
 
 
 @shared_task(
@@ -74,10 +76,18 @@ def score_offer(self: Any, offer_id: int, run_id: int | None = None) -> None:
             # with the error and a retry button; the queue keeps draining.
             scoring.mark_failed(offer_id, f"{type(error).__name__}: {error}")
             return
-        raise self.retry(exc=error, countdown=min(2**self.request.retries * 5, 120)) from error
+        base = float(current_app.config["SCORE_RETRY_BASE_SECONDS"])
+        countdown = min(2**self.request.retries * base, SCORE_RETRY_MAX_SECONDS)
+        raise self.retry(exc=error, countdown=countdown) from error
 
 
 @shared_task(name="offers.resend_stuck", acks_late=True, ignore_result=True)
 def resend_stuck_offers() -> int:
     """Sweeper: offers left in submitted or scoring are queued again."""
     return scoring.resend_stuck()
+
+
+@shared_task(name=emails.DELIVER_TASK, acks_late=True, ignore_result=True)
+def deliver_email(email_id: int) -> None:
+    """Send one email from the email outbox (never twice: its row says if it was sent)."""
+    emails.deliver(email_id)

@@ -5,9 +5,13 @@ from triage.models.email import EmailMessage
 from triage.models.offers import Offer, OfferCohort, OfferUnitType
 from triage.models.outbox import OutboxMessage
 from triage.models.scores import OfferScore, PolicyVersion, RescoreItem, RescoreRun
+from triage.models.triage import AuditEvent, OfferMessage, ScoreOverride
 from triage.models.users import LoginFailure, LoginSession, Organisation, User
 
 __all__ = [
+    "AuditEvent",
+    "OfferMessage",
+    "ScoreOverride",
     "Document",
     "EmailMessage",
     "LoginFailure",

@@ -22,7 +22,12 @@ class OfferStatus(enum.StrEnum):
     SCORING = "scoring"
     SCORED = "scored"
     SCORING_FAILED = "scoring_failed"
+    UNDER_REVIEW = "under_review"
+    INFORMATION_REQUESTED = "information_requested"
+    MEETING_PROPOSED = "meeting_proposed"
+    FEASIBILITY = "feasibility"
     APPROVED = "approved"
+    DECLINED = "declined"
     WITHDRAWN = "withdrawn"
 
 
@@ -32,7 +37,12 @@ OFFER_STATUS_LABELS = {
     OfferStatus.SCORING: "Being scored",
     OfferStatus.SCORED: "Scored",
     OfferStatus.SCORING_FAILED: "Scoring failed",
+    OfferStatus.UNDER_REVIEW: "Under review",
+    OfferStatus.INFORMATION_REQUESTED: "Information requested",
+    OfferStatus.MEETING_PROPOSED: "Meeting proposed",
+    OfferStatus.FEASIBILITY: "Progressed to feasibility",
     OfferStatus.APPROVED: "Approved in principle",
+    OfferStatus.DECLINED: "Declined",
     OfferStatus.WITHDRAWN: "Withdrawn",
 }
 # What a submitter sees: scoring is the council's internal business.
@@ -45,7 +55,16 @@ SUBMITTER_STATUS_LABELS = {
 
 # Submitted and not yet decided: scored, rescored, and withdrawable.
 OPEN_STATUSES = frozenset(
-    {OfferStatus.SUBMITTED, OfferStatus.SCORING, OfferStatus.SCORED, OfferStatus.SCORING_FAILED}
+    {
+        OfferStatus.SUBMITTED,
+        OfferStatus.SCORING,
+        OfferStatus.SCORED,
+        OfferStatus.SCORING_FAILED,
+        OfferStatus.UNDER_REVIEW,
+        OfferStatus.INFORMATION_REQUESTED,
+        OfferStatus.MEETING_PROPOSED,
+        OfferStatus.FEASIBILITY,
+    }
 )
 # Offers whose units count as supply against the cohorts' need.
 SUPPLY_STATUSES = frozenset({OfferStatus.APPROVED})
@@ -75,6 +94,14 @@ class Offer(Base):
     # Background scoring: when a score was last asked for, and why it failed.
     scoring_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     scoring_error: Mapped[str | None] = mapped_column(Text)
+
+    # Triage. `version` goes up with every workflow change, so an officer acting on
+    # an offer that changed since they opened it is told, not overwritten.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_concern: Mapped[str | None] = mapped_column(String(40))
+    decision_reasons: Mapped[str | None] = mapped_column(Text)
 
     # 1. Property and location
     name: Mapped[str | None] = mapped_column(String(200))

@@ -244,7 +244,7 @@ def withdraw(offer_id: int) -> str | Response:
     form = forms.ConfirmForm()
     if form.validate_on_submit():
         was_draft = offer.is_draft
-        offers.withdraw(offer)
+        offers.withdraw(offer, current_user.user)
         if was_draft:
             flash(f"{offer.name or 'The draft offer'} has been deleted")
         else:

@@ -16,12 +16,35 @@ from sqlalchemy.exc import IntegrityError
 from triage import db
 from triage.models import EmailMessage, Offer, User
 from triage.models.email import EmailStatus
+from triage.services import outbox
 from triage.services.email_backends import EmailDeliveryError, backend
 
-__all__ = ["EmailDeliveryError", "deliver", "deliver_pending", "queue_offer_acknowledgement"]
+__all__ = [
+    "EmailDeliveryError",
+    "add_email",
+    "deliver",
+    "deliver_pending",
+    "queue_email",
+    "queue_offer_acknowledgement",
+]
 
 
-def _queue(key: str, to_address: str, subject: str, body: str) -> int:
+DELIVER_TASK = "email.deliver"
+
+
+def add_email(key: str, to_address: str, subject: str, body: str) -> EmailMessage:
+    """An email written in the caller's transaction, with its delivery task queued
+    in the same transaction: the event and its email are saved together or not at
+    all, and the key (unique) means one email per event."""
+    email = EmailMessage(idempotency_key=key, to_address=to_address, subject=subject, body=body)
+    db.session.add(email)
+    db.session.flush()
+    outbox.enqueue(DELIVER_TASK, email.id)
+    return email
+
+
+def queue_email(key: str, to_address: str, subject: str, body: str) -> int:
+    """Write an email once: the same key returns the email already written."""
     existing = db.session.scalar(select(EmailMessage.id).where(EmailMessage.idempotency_key == key))
     if existing is not None:
         return existing
@@ -48,7 +71,7 @@ def queue_offer_acknowledgement(offer_id: int) -> int | None:
     if submitter is None:
         return None
     body = render_template("emails/offer_acknowledgement.txt", offer=offer, user=submitter)
-    email_id = _queue(
+    email_id = queue_email(
         f"offer-acknowledgement:{offer.id}",
         submitter.email,
         f"We have received your offer {offer.reference}",

@@ -10,6 +10,7 @@ from triage import db
 from triage.models import Offer, User
 from triage.models.offers import WITHDRAWABLE, OfferStatus
 from triage.services import outbox, scoring
+from triage.workflow import record
 
 ACKNOWLEDGE_TASK = "offers.acknowledge_submission"
 
@@ -66,19 +67,30 @@ def submit(offer: Offer, user: User, declaration_name: str) -> bool:
         return False
     outbox.enqueue(ACKNOWLEDGE_TASK, offer.id)
     scoring.request_scoring(offer.id)
+    record(offer, user, "submit", OfferStatus.DRAFT, OfferStatus.SUBMITTED)
     db.session.commit()
     db.session.refresh(offer)
     return True
 
 
-def withdraw(offer: Offer) -> bool:
+def withdraw(offer: Offer, user: User) -> bool:
+    """The submitter withdraws an offer not yet decided, whatever stage it is at."""
     now = datetime.now(UTC)
+    before = OfferStatus(offer.status)
     result = db.session.execute(
         update(Offer)
         .where(Offer.id == offer.id, Offer.status.in_([s.value for s in WITHDRAWABLE]))
-        .values(status=OfferStatus.WITHDRAWN, withdrawn_at=now, updated_at=now)
+        .values(
+            status=OfferStatus.WITHDRAWN,
+            withdrawn_at=now,
+            updated_at=now,
+            version=Offer.version + 1,
+        )
         .execution_options(synchronize_session=False)
     )
+    withdrawn = result.rowcount == 1  # type: ignore[attr-defined]
+    if withdrawn and before is not OfferStatus.DRAFT:
+        record(offer, user, "withdraw", before, OfferStatus.WITHDRAWN)
     db.session.commit()
     db.session.refresh(offer)
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return withdrawn

@@ -1,0 +1,59 @@
+"""What happens to an offer once submitted: the audit trail, messages between the
+council and the submitter, and score overrides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from triage.db import Base
+from triage.models.types import UTCDateTime, utcnow
+
+
+class AuditEvent(Base):
+    """Append-only: who did what to which offer, and when (UTC). The service only
+    ever inserts these rows."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_offer_id_at", "offer_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str | None] = mapped_column(String(30))
+    detail: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OfferMessage(Base):
+    """A request for information from the council, or the submitter's answer."""
+
+    __tablename__ = "offer_messages"
+    __table_args__ = (Index("ix_offer_messages_offer_id_created_at", "offer_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    from_council: Mapped[bool]
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ScoreOverride(Base):
+    """A commissioner's own score or band for an offer, with the reason. The score
+    it overrides stays recorded and shown beside it."""
+
+    __tablename__ = "score_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    score_id: Mapped[int] = mapped_column(ForeignKey("offer_scores.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Numeric(5, 1, asdecimal=False))
+    band: Mapped[str] = mapped_column(String(20))
+    justification: Mapped[str] = mapped_column(Text)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,190 @@
+"""Commissioners' actions on an offer, each a workflow transition with what goes
+with it: the message, the email to the submitter, rescoring after an approval."""
+
+from __future__ import annotations
+
+from flask import render_template
+from sqlalchemy import select
+
+from triage import db
+from triage.models import Offer, OfferMessage, OfferScore, ScoreOverride, User
+from triage.services import emails, scoring
+from triage.workflow import (
+    DECLINE_CONCERN_LABELS,
+    Action,
+    DeclineConcern,
+    perform,
+    record,
+)
+
+
+def _email_submitter(
+    offer: Offer, event: str, subject: str, template: str, **context: object
+) -> None:
+    submitter = db.session.get(User, offer.submitted_by_id)
+    if submitter is None:
+        return
+    body = render_template(template, offer=offer, user=submitter, **context)
+    emails.add_email(f"offer-{offer.id}-{event}", submitter.email, subject, body)
+
+
+def assign(offer: Offer, officer: User, actor: User, *, seen_version: int) -> Offer:
+    return perform(
+        offer,
+        Action.ASSIGN,
+        actor,
+        seen_version=seen_version,
+        detail=f"Assigned to {officer.full_name}",
+        assigned_to_id=officer.id,
+    )
+
+
+def request_information(
+    offer: Offer, actor: User, *, seen_version: int, question: str
+) -> OfferMessage:
+    perform(offer, Action.REQUEST_INFORMATION, actor, seen_version=seen_version, commit=False)
+    message = OfferMessage(offer_id=offer.id, author_id=actor.id, from_council=True, body=question)
+    db.session.add(message)
+    db.session.flush()
+    _email_submitter(
+        offer,
+        f"information-request-{message.id}",
+        f"The council has a question about your offer {offer.reference}",
+        "emails/information_requested.txt",
+        question=question,
+    )
+    db.session.commit()
+    return message
+
+
+def respond(offer: Offer, submitter: User, *, seen_version: int, answer: str) -> OfferMessage:
+    perform(offer, Action.RESPOND, submitter, seen_version=seen_version, commit=False)
+    message = OfferMessage(
+        offer_id=offer.id, author_id=submitter.id, from_council=False, body=answer
+    )
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
+def propose_meeting(offer: Offer, actor: User, *, seen_version: int, note: str) -> Offer:
+    perform(offer, Action.PROPOSE_MEETING, actor, seen_version=seen_version, commit=False)
+    message = OfferMessage(offer_id=offer.id, author_id=actor.id, from_council=True, body=note)
+    db.session.add(message)
+    db.session.flush()
+    _email_submitter(
+        offer,
+        f"meeting-{message.id}",
+        f"The council would like to meet about your offer {offer.reference}",
+        "emails/information_requested.txt",
+        question=note,
+    )
+    db.session.commit()
+    return offer
+
+
+def progress_to_feasibility(offer: Offer, actor: User, *, seen_version: int, reasons: str) -> Offer:
+    perform(
+        offer,
+        Action.PROGRESS_TO_FEASIBILITY,
+        actor,
+        seen_version=seen_version,
+        commit=False,
+        detail=reasons,
+    )
+    _email_submitter(
+        offer,
+        "feasibility",
+        f"Your offer {offer.reference} is going forward to a feasibility study",
+        "emails/decision.txt",
+        outcome="The council would like to look at your offer in more detail (a feasibility study).",
+        reasons=reasons,
+    )
+    db.session.commit()
+    return offer
+
+
+def approve(offer: Offer, actor: User, *, seen_version: int, reasons: str) -> Offer:
+    perform(
+        offer,
+        Action.APPROVE,
+        actor,
+        seen_version=seen_version,
+        commit=False,
+        detail=reasons,
+        decision_reasons=reasons,
+    )
+    _email_submitter(
+        offer,
+        "decision",
+        f"Your offer {offer.reference} has been approved in principle",
+        "emails/decision.txt",
+        outcome="The council has approved your offer in principle. The supported living placement team will be in touch.",
+        reasons=reasons,
+    )
+    db.session.commit()
+    db.session.refresh(offer)
+    # Its units now count as supply, so remaining need for its cohorts falls.
+    scoring.rescore_after_approval(offer)
+    return offer
+
+
+def decline(
+    offer: Offer, actor: User, *, seen_version: int, concern: DeclineConcern, reasons: str
+) -> Offer:
+    perform(
+        offer,
+        Action.DECLINE,
+        actor,
+        seen_version=seen_version,
+        commit=False,
+        detail=f"{DECLINE_CONCERN_LABELS[concern]}. {reasons}",
+        decision_concern=concern.value,
+        decision_reasons=reasons,
+    )
+    _email_submitter(
+        offer,
+        "decision",
+        f"Your offer {offer.reference} has been declined",
+        "emails/decision.txt",
+        outcome=f"The council has declined your offer. {DECLINE_CONCERN_LABELS[concern]}.",
+        reasons=reasons,
+    )
+    db.session.commit()
+    db.session.refresh(offer)
+    return offer
+
+
+def override_score(
+    offer: Offer, actor: User, *, score: float, band: str, justification: str
+) -> ScoreOverride:
+    current = scoring.latest_score(offer.id)
+    if current is None:
+        raise ValueError("The offer has no score to override yet")
+    override = ScoreOverride(
+        offer_id=offer.id,
+        score_id=current.id,
+        score=score,
+        band=band,
+        justification=justification,
+        by_id=actor.id,
+    )
+    db.session.add(override)
+    record(
+        offer,
+        actor,
+        "override_score",
+        detail=f"Score {current.score} (band {current.band}) overridden to {score} (band {band}): {justification}",
+    )
+    db.session.commit()
+    return override
+
+
+def current_override(offer_id: int) -> ScoreOverride | None:
+    return db.session.scalar(
+        select(ScoreOverride)
+        .join(OfferScore, OfferScore.id == ScoreOverride.score_id)
+        .where(ScoreOverride.offer_id == offer_id)
+        .order_by(ScoreOverride.at.desc(), ScoreOverride.id.desc())
+        .limit(1)
+    )
