@@ -20,13 +20,13 @@ $(BIN)/triage: pyproject.toml
 
 install: $(BIN)/triage ## Create the virtual environment and install dependencies
 
-$(STATIC)/.built: package.json package-lock.json triage/static_src/init.mjs
+$(STATIC)/.built: package.json package-lock.json $(wildcard triage/static_src/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf $(STATIC) && mkdir -p $(STATIC)
 	cp -R node_modules/govuk-frontend/dist/govuk/assets/. $(STATIC)/
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
 	   node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/
-	cp triage/static_src/init.mjs $(STATIC)/
+	cp triage/static_src/* $(STATIC)/
 	touch $@
 
 assets: $(STATIC)/.built ## Build the GOV.UK Frontend assets

@@ -34,7 +34,7 @@ def test_the_list_is_empty_until_an_offer_is_submitted(staff_client, submitter):
     response = staff_client.get("/queue")
     assert heading(response) == "Submitted offers"
     assert "No offers have been submitted yet" in text(response)
-    assert navigation(response) == ["Submitted offers"]
+    assert navigation(response) == ["Submitted offers", "Supply and demand"]
 
 
 def test_the_list_shows_submitted_offers_longest_waiting_first_before_scoring(
@@ -123,7 +123,12 @@ def test_unknown_offers_are_not_found(staff_client):
 def test_administrators_see_the_staff_accounts(admin_client, admin, commissioner, submitter):
     response = admin_client.get("/admin/users")
     assert heading(response) == "Staff accounts"
-    assert navigation(response) == ["Submitted offers", "Staff accounts", "Scoring policy"]
+    assert navigation(response) == [
+        "Submitted offers",
+        "Supply and demand",
+        "Staff accounts",
+        "Scoring policy",
+    ]
     rows = [" ".join(row.get_text(" ").split()) for row in soup(response).select("tbody tr")]
     assert f"Staff admin {admin.email} Administrator" in rows
     assert f"Staff commissioner {commissioner.email} Commissioner" in rows

@@ -51,6 +51,10 @@ SUBMITTER_STATUS_LABELS = {
     OfferStatus.SCORING: "Submitted",
     OfferStatus.SCORED: "Submitted",
     OfferStatus.SCORING_FAILED: "Submitted",
+    OfferStatus.UNDER_REVIEW: "Being reviewed",
+    OfferStatus.INFORMATION_REQUESTED: "The council has asked for more information",
+    OfferStatus.MEETING_PROPOSED: "The council would like to meet",
+    OfferStatus.FEASIBILITY: "Feasibility study",
 }
 
 # Submitted and not yet decided: scored, rescored, and withdrawable.

@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovSubmitInput,
 )
-from wtforms import BooleanField, DateField, SelectMultipleField, SubmitField
+from wtforms import BooleanField, DateField, HiddenField, SelectMultipleField, SubmitField
 from wtforms.validators import ValidationError
 
 from rules.offer import (
@@ -491,3 +491,14 @@ class RentCheckForm(QuestionForm):
         "Is this core rent correct?",
         required="Select yes if the core rent is correct",
     )
+
+
+class RespondForm(FlaskForm):
+    version = HiddenField()
+    answer = LongTextField(
+        "Your answer",
+        required="Enter your answer",
+        max_length=10000,
+        noun="Your answer",
+    )
+    submit = SubmitField("Send your answer", widget=GovSubmitInput())

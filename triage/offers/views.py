@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -18,10 +20,11 @@ from werkzeug.wrappers import Response
 
 from triage import db
 from triage.auth.access import submitter_required
-from triage.models import Document, Offer
+from triage.models import Document, Offer, OfferMessage
 from triage.offers import forms, pages
 from triage.offers.checks import offer_problems
-from triage.services import documents, offers
+from triage.services import decisions, documents, offers
+from triage.workflow import DECLINE_CONCERN_LABELS, Action, StaleOffer, TransitionRefused, allowed
 
 blueprint = Blueprint("offers", __name__, url_prefix="/offers")
 
@@ -61,16 +64,57 @@ def new() -> Response:
 
 @blueprint.get("/<int:offer_id>")
 @submitter_required
-def view(offer_id: int) -> str:
+def view(offer_id: int) -> Any:
     offer = _own_offer(offer_id)
     if offer.is_draft:
         return render_template("views/offers/task_list.html", offer=offer, sections=pages.SECTIONS)
+    return _submitted_page(offer)
+
+
+def _submitted_page(
+    offer: Offer, form: forms.RespondForm | None = None, problem: str | None = None
+) -> Any:
+    messages = db.session.scalars(
+        select(OfferMessage)
+        .where(OfferMessage.offer_id == offer.id)
+        .order_by(OfferMessage.created_at)
+    ).all()
+    respond_form = form or forms.RespondForm(data={"version": offer.version})
     return render_template(
         "views/offers/submitted.html",
         offer=offer,
         sections=pages.SECTIONS,
         summary=pages.summary,
-    )
+        messages=messages,
+        respond_form=respond_form,
+        can_respond=allowed(offer, Action.RESPOND),
+        concern_labels=DECLINE_CONCERN_LABELS,
+        form=respond_form if respond_form.errors else None,
+        problem=problem,
+        page_error=problem is not None,
+    ), (409 if problem else 200)
+
+
+@blueprint.post("/<int:offer_id>/respond")
+@submitter_required
+def respond(offer_id: int) -> Any:
+    offer = _own_offer(offer_id)
+    form = forms.RespondForm()
+    if not form.validate_on_submit():
+        return _submitted_page(offer, form)
+    try:
+        version = int(form.version.data or -1)
+        decisions.respond(offer, current_user.user, seen_version=version, answer=form.answer.data)
+    except (StaleOffer, TransitionRefused, ValueError):
+        db.session.rollback()
+        db.session.expire_all()
+        return _submitted_page(
+            offer,
+            problem="The offer changed since you opened it, so your answer was not sent. "
+            "Check the latest request below and answer again.",
+        )
+    flash("Your answer has been sent to the council")
+    return redirect(url_for("offers.view", offer_id=offer.id))
 
 
 @blueprint.get("/<int:offer_id>/sections/<section_slug>")

@@ -14,9 +14,8 @@ from wtforms import SubmitField
 
 from triage import db
 from triage.auth.access import roles_required, staff_required
-from triage.models import Offer, Organisation
+from triage.models import Offer
 from triage.models.users import Role
-from triage.offers import pages
 from triage.queue.ordering import queue_query
 from triage.services import scoring
 from triage.services.policy import policy_in_force
@@ -55,23 +54,6 @@ def index() -> str:
     )
 
 
-@blueprint.get("/offers/<int:offer_id>")
-@staff_required
-def offer(offer_id: int) -> str:
-    found = db.session.get(Offer, offer_id)
-    if found is None or found.submitted_at is None:
-        abort(404)
-    return render_template(
-        "views/queue/offer.html",
-        offer=found,
-        organisation=db.session.get(Organisation, found.organisation_id),
-        score=scoring.latest_score(found.id),
-        retry_form=RetryScoringForm(),
-        sections=pages.SECTIONS,
-        summary=pages.summary,
-    )
-
-
 @blueprint.post("/offers/<int:offer_id>/retry-scoring")
 @roles_required(Role.COMMISSIONER, Role.ADMIN)
 def retry_scoring(offer_id: int) -> Response:
@@ -83,3 +65,7 @@ def retry_scoring(offer_id: int) -> Response:
     if scoring.retry_scoring(found.id):
         flash(f"{found.reference} has been sent for scoring again")
     return redirect(url_for("queue.offer", offer_id=found.id))
+
+
+# The case page, its actions and the dashboard live in their own modules, on this blueprint.
+from triage.queue import case, dashboard  # noqa: E402, F401

@@ -25,7 +25,7 @@ from triage.models import Offer, OfferCohort
 from triage.models.offers import OPEN_STATUSES, SUPPLY_STATUSES, OfferStatus
 from triage.models.scores import OfferScore, RescoreItem, RescoreRun
 from triage.offers.checks import offer_data
-from triage.services import outbox
+from triage.services import outbox, supply
 from triage.services.policy import policy_in_force
 
 logger = logging.getLogger(__name__)
@@ -38,21 +38,7 @@ STUCK_AFTER = timedelta(minutes=10)
 def approved_units_by_cohort() -> dict[str, int]:
     """Units in approved offers per cohort. An offer aimed at several cohorts has
     its units shared between them as evenly as whole units allow."""
-    offers = db.session.execute(
-        select(Offer.id, func.count(OfferCohort.cohort))
-        .join(OfferCohort, OfferCohort.offer_id == Offer.id)
-        .where(Offer.status.in_([status.value for status in SUPPLY_STATUSES]))
-        .group_by(Offer.id)
-    ).all()
-    totals: dict[str, int] = {}
-    for offer_id, _count in offers:
-        offer = db.session.get(Offer, offer_id)
-        assert offer is not None
-        codes = [row.cohort for row in offer.cohorts]
-        share, extra = divmod(offer.total_units, len(codes))
-        for index, code in enumerate(codes):
-            totals[code] = totals.get(code, 0) + share + (1 if index < extra else 0)
-    return totals
+    return supply.units_by_cohort(SUPPLY_STATUSES)
 
 
 def supply_basis(approved: dict[str, int]) -> str:

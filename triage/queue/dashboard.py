@@ -1,0 +1,186 @@
+"""Staff: supply against demand. Per cohort of the strategy's forecast, the units
+in planned schemes, approved offers and offers under review, what need is left,
+offers by stage, and when the units are expected; as a page and as CSV.
+
+The routes are a blueprint of their own, nested in the queue's (so under /queue,
+with endpoints "queue.supply.*"): the service navigation marks "Submitted offers"
+as the current section for the queue's own blueprint only, and "Supply and
+demand" for this one. triage/queue/views.py imports this module to register it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, render_template
+
+from triage.auth.access import staff_required
+from triage.csv_export import csv_response
+from triage.queue import charts
+from triage.queue.views import blueprint as queue_blueprint
+from triage.services import supply
+from triage.services.policy import policy_in_force
+
+blueprint = Blueprint("supply", __name__)
+
+SERIES = [
+    charts.Series("pipeline", "Planned schemes", charts.BLUE),
+    charts.Series("approved", "Approved offers", charts.GREEN),
+    charts.Series("unmet", "Still unmet", charts.RED),
+]
+
+
+def need_chart(figures: supply.Dashboard) -> charts.Chart:
+    totals = figures.totals
+    return charts.stacked_bars(
+        "need-chart",
+        "Forecast need by cohort: planned schemes, approved offers and need still unmet",
+        (
+            f"One bar per cohort, its length the forecast need, split into units in planned "
+            f"schemes, units in approved offers and need still unmet. In all, {totals.forecast} "
+            f"units are needed: {totals.pipeline} in planned schemes, {totals.approved} in "
+            f"approved offers, {totals.remaining} still unmet. The table that follows gives "
+            "every figure."
+        ),
+        SERIES,
+        [
+            (
+                row.label,
+                {"pipeline": row.pipeline, "approved": row.approved, "unmet": row.remaining},
+                f"{row.forecast} needed, {row.remaining} unmet",
+            )
+            for row in figures.cohorts
+        ],
+    )
+
+
+def timeline_chart(figures: supply.Dashboard) -> charts.Chart:
+    points = figures.timeline.total.points
+    last = points[-1] if points else None
+    summary = (
+        f"{by_when(last.when).capitalize()}, {last.expected} units are expected and "
+        f"{last.shortfall} of the {last.need} needed are still unmet."
+        if last
+        else "No units are expected yet."
+    )
+    return charts.stacked_bars(
+        "timeline-chart",
+        "Units expected over time, all cohorts, against the forecast need",
+        (
+            "One bar per year: the units expected by the end of that year, counted from the "
+            f"start, from planned schemes and approved offers, and the need still unmet. "
+            f"{summary} The table that follows gives every figure."
+        ),
+        SERIES,
+        [
+            (
+                by_when(point.when).capitalize(),
+                {"pipeline": point.pipeline, "approved": point.approved, "unmet": point.shortfall},
+                f"{point.expected} expected, {point.shortfall} short",
+            )
+            for point in points
+        ],
+    )
+
+
+def by_when(when: str) -> str:
+    """A timeline column in words: '2026' is 'by the end of 2026'."""
+    if when == supply.NO_DATE:
+        return "in all, including units with no date given"
+    return f"by the end of {when}"
+
+
+@blueprint.get("/dashboard")
+@staff_required
+def dashboard() -> str:
+    now = datetime.now(UTC)
+    figures = supply.dashboard(policy_in_force(), now)
+    return render_template(
+        "views/queue/dashboard.html",
+        figures=figures,
+        now=now,
+        need_chart=need_chart(figures),
+        timeline_chart=timeline_chart(figures),
+        by_when=by_when,
+        no_timing=supply.NO_TIMING,
+    )
+
+
+@blueprint.get("/dashboard.csv")
+@staff_required
+def dashboard_csv() -> Response:
+    now = datetime.now(UTC)
+    figures = supply.dashboard(policy_in_force(), now)
+    return csv_response(csv_rows(figures), f"supply-and-demand-{now:%Y-%m-%d}.csv")
+
+
+def csv_rows(figures: supply.Dashboard) -> Iterator[list[object]]:
+    """The page's figures, table by table, a blank row between tables."""
+    yield [
+        "Cohort code",
+        "Cohort",
+        "Forecast net need",
+        "Planned scheme units",
+        "Approved offer units",
+        "Units in offers under review",
+        "Remaining unmet need",
+    ]
+    for row in figures.cohorts:
+        yield [
+            row.code,
+            row.label,
+            row.forecast,
+            row.pipeline,
+            row.approved,
+            row.under_review,
+            row.remaining,
+        ]
+    totals = figures.totals
+    yield [
+        "total",
+        "All cohorts",
+        totals.forecast,
+        totals.pipeline,
+        totals.approved,
+        totals.under_review,
+        totals.remaining,
+    ]
+    yield []
+    yield ["Figure", "Units"]
+    yield ["Forecast net need", totals.forecast]
+    yield [
+        "Confirmed schemes in addition to the forecast: "
+        + "; ".join(totals.confirmed_outside_forecast),
+        totals.confirmed_outside_forecast_units,
+    ]
+    yield ["Planned scheme units counted against the forecast", totals.pipeline]
+    yield ["To be sought from the open market (forecast less planned schemes)", totals.open_market]
+    yield ["Units in approved offers", totals.approved]
+    yield ["Units in offers under review", totals.under_review]
+    yield ["Remaining unmet need now", totals.remaining]
+    yield []
+    yield ["Stage", "Offers", "Median days", "What the time measures"]
+    for stage in figures.stages:
+        median = "" if stage.median_days is None else round(stage.median_days, 1)
+        yield [stage.label, stage.offers, median, stage.measures]
+    yield []
+    timeline = figures.timeline
+    yield [
+        "Cohort code",
+        "Cohort",
+        "Forecast net need",
+        *(f"Expected {by_when(when)} (cumulative)" for when in timeline.columns),
+        *(f"Unmet {by_when(when)}" for when in timeline.columns),
+    ]
+    for cohort in [*timeline.cohorts, timeline.total]:
+        yield [
+            cohort.code,
+            cohort.label,
+            cohort.need,
+            *(point.expected for point in cohort.points),
+            *(point.shortfall for point in cohort.points),
+        ]
+
+
+queue_blueprint.register_blueprint(blueprint)
