@@ -327,11 +327,10 @@ class RedisServer:
         return redis.Redis(host=HOST, port=self.port, socket_timeout=5, socket_connect_timeout=5)
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    bindir = find_postgres_bindir()
-    if bindir is None:
-        missing("PostgreSQL (initdb, pg_ctl and postgres)")
+@contextlib.contextmanager
+def running_postgres(bindir: Path) -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL cluster, started, and stopped and removed afterwards
+    (also usable outside pytest: benchmarks/scoring_burst.py)."""
     server = PostgresServer(bindir)
     try:
         server.start()
@@ -341,11 +340,9 @@ def postgres_server() -> Iterator[PostgresServer]:
         server.remove()
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    binary = find_redis_server()
-    if binary is None:
-        missing("redis-server")
+@contextlib.contextmanager
+def running_redis(binary: Path) -> Iterator[RedisServer]:
+    """A throwaway Redis, started, and stopped and removed afterwards."""
     server = RedisServer(binary)
     try:
         server.start()
@@ -353,3 +350,21 @@ def redis_server() -> Iterator[RedisServer]:
     finally:
         server.stop()
         server.remove()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    bindir = find_postgres_bindir()
+    if bindir is None:
+        missing("PostgreSQL (initdb, pg_ctl and postgres)")
+    with running_postgres(bindir) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    binary = find_redis_server()
+    if binary is None:
+        missing("redis-server")
+    with running_redis(binary) as server:
+        yield server

@@ -141,3 +141,17 @@ def test_an_approval_rescores_the_open_offers_for_the_same_cohorts_only(app, sub
         ).all()
     assert [same_cohort.id, run.id] in queued
     assert not any(args[0] == other_cohort.id and len(args) == 2 for args in queued)
+
+
+def test_the_sweeper_requeues_acknowledgements_never_written(app, submitter):
+    from datetime import UTC, datetime, timedelta
+
+    from triage.services import offers as offer_service
+
+    offer = factories.submitted_offer(submitter)
+    with app.app_context():
+        later = datetime.now(UTC) + offer_service.ACKNOWLEDGE_AFTER + timedelta(minutes=1)
+        assert offer_service.resend_unacknowledged() == 0
+        assert offer_service.resend_unacknowledged(now=later) == 1
+        tasks.acknowledge_submission(offer.id)
+        assert offer_service.resend_unacknowledged(now=later) == 0

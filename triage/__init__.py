@@ -70,6 +70,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     WTFormsHelpers(app)
 
     from triage import errors, security, template_helpers
+    from triage.account.views import blueprint as account_blueprint
     from triage.admin.policy_views import blueprint as policy_blueprint
     from triage.admin.views import blueprint as admin_blueprint
     from triage.auth.views import blueprint as auth_blueprint
@@ -86,6 +87,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(admin_blueprint)
     app.register_blueprint(policy_blueprint)
     app.register_blueprint(health_blueprint)
+    app.register_blueprint(account_blueprint)
 
     from triage.cli import register_commands
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask, has_app_context
 
 QUEUE_DEFAULT = "triage"
@@ -72,6 +73,11 @@ def make_celery(app: Flask) -> Celery:
             },
             "deliver-stuck-emails": {"task": "email.deliver_pending", "schedule": 60.0},
             "resend-stuck-offers": {"task": "offers.resend_stuck", "schedule": 300.0},
+            # Staff who chose a daily digest get it at 07:00 UTC (timezone above).
+            "staff-notification-digests": {
+                "task": "notifications.send_digests",
+                "schedule": crontab(hour=7, minute=0),
+            },
         },
         beat_schedule_filename=str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),
         worker_hijack_root_logger=False,

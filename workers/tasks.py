@@ -9,7 +9,8 @@ from typing import Any
 from celery import shared_task
 from flask import current_app
 
-from triage.services import emails, outbox, scoring
+from triage.services import emails, notifications, outbox, scoring
+from triage.services import offers as offer_service
 from triage.services.offers import ACKNOWLEDGE_TASK
 
 logger = logging.getLogger(__name__)
@@ -83,11 +84,18 @@ def score_offer(self: Any, offer_id: int, run_id: int | None = None) -> None:
 
 @shared_task(name="offers.resend_stuck", acks_late=True, ignore_result=True)
 def resend_stuck_offers() -> int:
-    """Sweeper: offers left in submitted or scoring are queued again."""
-    return scoring.resend_stuck()
+    """Sweeper: offers left in submitted or scoring, or never acknowledged, are
+    queued again."""
+    return scoring.resend_stuck() + offer_service.resend_unacknowledged()
 
 
 @shared_task(name=emails.DELIVER_TASK, acks_late=True, ignore_result=True)
 def deliver_email(email_id: int) -> None:
     """Send one email from the email outbox (never twice: its row says if it was sent)."""
     emails.deliver(email_id)
+
+
+@shared_task(name=notifications.DIGEST_TASK, acks_late=True, ignore_result=True)
+def send_notification_digests() -> int:
+    """Daily: each officer's notifications not yet emailed, in one email each."""
+    return notifications.send_digests()

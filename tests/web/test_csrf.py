@@ -44,7 +44,7 @@ class Setup:
     def client_for(self, endpoint: str) -> FlaskClient:
         if endpoint in ("auth.register", "auth.join", "auth.sign_in") or endpoint in PUBLIC_GET:
             return self.app.test_client()
-        if endpoint.split(".")[0] in ("admin", "policy", "queue"):
+        if endpoint.split(".")[0] in ("admin", "policy", "queue", "account"):
             return factories.signed_in_client(self.app, self.admin)
         return factories.signed_in_client(self.app, self.submitter)
 
@@ -76,6 +76,7 @@ def _form(setup: Setup, endpoint: str) -> dict[str, Any]:
         },
         "offers.declaration": {"declaration_name": "Sam Submitter", "confirm": "y"},
         "admin.new_user": {**person, "role": "commissioner"},
+        "account.notifications_page": {"frequency": "daily_digest"},
     }
     return forms.get(endpoint, {})
 
@@ -93,6 +94,7 @@ EFFECTS: dict[str, Callable[[Setup], Any]] = {
     "offers.declaration": lambda s: factories.get(Offer, s.offer.id).status,
     "offers.withdraw": lambda s: factories.get(Offer, s.offer.id).status,
     "admin.new_user": lambda s: factories.count(User),
+    "account.notifications_page": lambda s: factories.get(User, s.admin.id).notification_frequency,
 }
 
 

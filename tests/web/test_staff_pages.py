@@ -34,7 +34,11 @@ def test_the_list_is_empty_until_an_offer_is_submitted(staff_client, submitter):
     response = staff_client.get("/queue")
     assert heading(response) == "Submitted offers"
     assert "No offers have been submitted yet" in text(response)
-    assert navigation(response) == ["Submitted offers", "Supply and demand"]
+    assert navigation(response) == [
+        "Submitted offers",
+        "Supply and demand",
+        "Email notifications",
+    ]
 
 
 def test_the_list_shows_submitted_offers_longest_waiting_first_before_scoring(
@@ -128,6 +132,8 @@ def test_administrators_see_the_staff_accounts(admin_client, admin, commissioner
         "Supply and demand",
         "Staff accounts",
         "Scoring policy",
+        "Audit log",
+        "Email notifications",
     ]
     rows = [" ".join(row.get_text(" ").split()) for row in soup(response).select("tbody tr")]
     assert f"Staff admin {admin.email} Administrator" in rows

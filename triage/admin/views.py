@@ -48,3 +48,7 @@ def new_user() -> str | Response:
             flash(f"An account has been created for {form.full_name.data}")
             return redirect(url_for("admin.users"))
     return render_template("views/admin/new_user.html", form=form)
+
+
+# The audit log search lives in its own module, on this blueprint.
+from triage.admin import audit  # noqa: E402, F401

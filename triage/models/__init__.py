@@ -2,6 +2,7 @@
 
 from triage.models.documents import Document
 from triage.models.email import EmailMessage
+from triage.models.notes import InternalNote, OfferFlag, StaffNotification
 from triage.models.offers import Offer, OfferCohort, OfferUnitType
 from triage.models.outbox import OutboxMessage
 from triage.models.scores import OfferScore, PolicyVersion, RescoreItem, RescoreRun
@@ -14,10 +15,12 @@ __all__ = [
     "ScoreOverride",
     "Document",
     "EmailMessage",
+    "InternalNote",
     "LoginFailure",
     "LoginSession",
     "Offer",
     "OfferCohort",
+    "OfferFlag",
     "OfferScore",
     "OfferUnitType",
     "Organisation",
@@ -25,5 +28,6 @@ __all__ = [
     "PolicyVersion",
     "RescoreItem",
     "RescoreRun",
+    "StaffNotification",
     "User",
 ]

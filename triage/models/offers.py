@@ -7,8 +7,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from rules.appendix_c import postcode_district
 from triage.db import Base
 from triage.models.types import UTCDateTime, utcnow
 
@@ -111,6 +112,8 @@ class Offer(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(500))
     postcode: Mapped[str | None] = mapped_column(String(8))
+    # The postcode's outward code ("LE1"), set with it, for the queue's indexed filter.
+    postcode_district: Mapped[str | None] = mapped_column(String(8), index=True)
     development_type: Mapped[str | None] = mapped_column(String(40))
     planning_status: Mapped[str | None] = mapped_column(String(40))
     site_area_hectares: Mapped[float | None] = mapped_column(Numeric(9, 3, asdecimal=False))
@@ -118,7 +121,7 @@ class Offer(Base):
     date_available: Mapped[date | None]
 
     # 2. Design
-    configuration: Mapped[str | None] = mapped_column(String(40))
+    configuration: Mapped[str | None] = mapped_column(String(40), index=True)
     configuration_other: Mapped[str | None] = mapped_column(String(500))
     communal_space: Mapped[bool | None]
     staff_office: Mapped[bool | None]
@@ -162,6 +165,11 @@ class Offer(Base):
     documents: Mapped[list[Document]] = relationship(
         back_populates="offer", cascade="all, delete-orphan", order_by="Document.uploaded_at"
     )
+
+    @validates("postcode")
+    def _keep_district(self, _key: str, value: str | None) -> str | None:
+        self.postcode_district = postcode_district(value) if value and value.strip() else None
+        return value
 
     @property
     def status_label(self) -> str:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from triage.db import Base
 from triage.models.types import UTCDateTime, utcnow
@@ -43,6 +43,25 @@ class OfferScore(Base):
     red_flag_count: Mapped[int] = mapped_column(default=_count_red_flags)
     results: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Each rule's verdict as a row of its own, written with the score.
+    verdicts: Mapped[list[OfferScoreVerdict]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class OfferScoreVerdict(Base):
+    """One rule's verdict in a score, beside the results JSON, so the queue can
+    filter on "rent affordability is red" with an index on any database (JSON
+    functions differ between SQLite and PostgreSQL)."""
+
+    __tablename__ = "offer_score_verdicts"
+    __table_args__ = (Index("ix_offer_score_verdicts_rule_verdict", "rule", "verdict"),)
+
+    score_id: Mapped[int] = mapped_column(
+        ForeignKey("offer_scores.id", ondelete="CASCADE"), primary_key=True
+    )
+    rule: Mapped[str] = mapped_column(String(40), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(10))
 
 
 class PolicyVersion(Base):

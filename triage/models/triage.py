@@ -14,13 +14,22 @@ from triage.models.types import UTCDateTime, utcnow
 
 class AuditEvent(Base):
     """Append-only: who did what to which offer, and when (UTC). The service only
-    ever inserts these rows."""
+    ever inserts these rows (tests/web/test_audit_search.py checks its source), and
+    on PostgreSQL a trigger refuses any UPDATE, DELETE or TRUNCATE of them
+    (migration 0007). An offer with history cannot be deleted either: the foreign
+    key restricts rather than cascades, so deleting an offer never takes its
+    history with it, nor leaves events that no longer say which offer they were."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_offer_id_at", "offer_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_events_offer_id_at", "offer_id", "at"),
+        # The admin audit search: newest first, and by person.
+        Index("ix_audit_events_at", "at"),
+        Index("ix_audit_events_actor_id", "actor_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="RESTRICT"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40), index=True)
     from_status: Mapped[str | None] = mapped_column(String(30))

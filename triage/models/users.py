@@ -49,6 +49,19 @@ ROLE_LABELS = {
 STAFF_ROLES = frozenset({Role.COMMISSIONER, Role.PLACEMENT_OFFICER, Role.ADMIN})
 
 
+class NotificationFrequency(enum.StrEnum):
+    """How a member of staff wants to hear about their offers by email."""
+
+    IMMEDIATE = "immediate"
+    DAILY_DIGEST = "daily_digest"
+
+
+NOTIFICATION_FREQUENCY_LABELS = {
+    NotificationFrequency.IMMEDIATE: "An email for each event",
+    NotificationFrequency.DAILY_DIGEST: "A daily digest",
+}
+
+
 class Organisation(Base):
     __tablename__ = "organisations"
 
@@ -78,6 +91,12 @@ class User(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Staff only: an email for each notification, or one daily digest.
+    notification_frequency: Mapped[str] = mapped_column(
+        String(20),
+        default=NotificationFrequency.IMMEDIATE.value,
+        server_default=NotificationFrequency.IMMEDIATE.value,
+    )
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
 

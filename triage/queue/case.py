@@ -100,6 +100,7 @@ def render_case(
         "problem": problem,
         "concern_labels": DECLINE_CONCERN_LABELS,
         **_forms(offer),
+        **notes.case_context(offer),
         **replaced,
         # The form that came back with errors drives the page's error summary and title.
         "form": next(iter(replaced.values()), None),
@@ -227,3 +228,7 @@ def override(offer_id: int) -> Any:
             raise TransitionRefused(str(error)) from error
 
     return _act(found, "override_form", form, act, "The score has been overridden")
+
+
+# Internal notes and flags: their routes, on this blueprint, and their part of the page.
+from triage.queue import notes  # noqa: E402

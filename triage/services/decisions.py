@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from triage import db
 from triage.models import Offer, OfferMessage, OfferScore, ScoreOverride, User
-from triage.services import emails, scoring
+from triage.services import emails, notifications, scoring
 from triage.workflow import (
     DECLINE_CONCERN_LABELS,
     Action,
@@ -29,14 +29,19 @@ def _email_submitter(
 
 
 def assign(offer: Offer, officer: User, actor: User, *, seen_version: int) -> Offer:
-    return perform(
+    previously = offer.assigned_to_id
+    perform(
         offer,
         Action.ASSIGN,
         actor,
         seen_version=seen_version,
+        commit=False,
         detail=f"Assigned to {officer.full_name}",
         assigned_to_id=officer.id,
     )
+    notifications.notify_assigned(offer, officer, actor, previously=previously)
+    db.session.commit()
+    return offer
 
 
 def request_information(
@@ -63,6 +68,7 @@ def respond(offer: Offer, submitter: User, *, seen_version: int, answer: str) ->
         offer_id=offer.id, author_id=submitter.id, from_council=False, body=answer
     )
     db.session.add(message)
+    notifications.notify_answered(offer)
     db.session.commit()
     return message
 

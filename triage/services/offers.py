@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -94,3 +94,24 @@ def withdraw(offer: Offer, user: User) -> bool:
     db.session.commit()
     db.session.refresh(offer)
     return withdrawn
+
+
+# An acknowledgement not written this long after submission is queued again.
+ACKNOWLEDGE_AFTER = timedelta(minutes=10)
+
+
+def resend_unacknowledged(now: datetime | None = None) -> int:
+    """Sweeper: an acknowledgement task lost with the broker (a Redis restart without
+    persistence) is queued again. The task is idempotent: one email per offer."""
+    cutoff = (now or datetime.now(UTC)) - ACKNOWLEDGE_AFTER
+    waiting = db.session.scalars(
+        select(Offer.id).where(
+            Offer.submitted_at.is_not(None),
+            Offer.submitted_at < cutoff,
+            Offer.acknowledged_at.is_(None),
+        )
+    ).all()
+    for offer_id in waiting:
+        outbox.enqueue(ACKNOWLEDGE_TASK, offer_id)
+    db.session.commit()
+    return len(waiting)

@@ -2,8 +2,9 @@
 
 `enqueue` adds a row to the caller's transaction and never touches the broker, so
 a web request cannot hang on it. `relay_pending` runs in a worker (on the beat
-schedule): it claims unsent rows, publishes each with a timeout, and marks it
-sent. A row whose publish fails stays unsent and is tried again on the next run.
+schedule): it claims a batch of unsent rows, publishes each with a timeout, and
+marks the batch sent, batch after batch until none are left. A row whose publish
+fails stays unsent and is tried again on the next run.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from triage import db
 from triage.models import OutboxMessage
@@ -29,43 +30,64 @@ def enqueue(task_name: str, *args: Any) -> OutboxMessage:
     return message
 
 
-def relay_pending(publish: Publisher, *, batch_size: int = 100) -> int:
-    """Publish unsent outbox rows; returns how many were sent."""
-    ids = db.session.scalars(
-        select(OutboxMessage.id)
+def relay_pending(publish: Publisher, *, batch_size: int = 100, max_batches: int = 20) -> int:
+    """Publish unsent outbox rows, oldest first, a batch at a time until none are
+    left (or `max_batches` batches, so one run cannot hold a worker forever);
+    returns how many were sent."""
+    sent = 0
+    for _ in range(max_batches):
+        published, more = _relay_batch(publish, batch_size)
+        sent += published
+        if not more:
+            break
+    return sent
+
+
+def _relay_batch(publish: Publisher, batch_size: int) -> tuple[int, bool]:
+    """Claim up to `batch_size` unsent rows, publish them in order and mark those
+    published sent, in one transaction. Returns how many were sent, and whether
+    there may be more to send."""
+    # The rows stay locked until the commit below, so two relays running at once
+    # (two beat ticks, two workers) never publish the same row: the second skips
+    # them and takes the next ones. SQLite ignores this and serialises writers.
+    # A relay that dies mid-batch leaves its rows unsent, to be published again:
+    # every task is safe to run twice.
+    claimed = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.task_name, OutboxMessage.args)
         .where(OutboxMessage.sent_at.is_(None))
         .order_by(OutboxMessage.id)
         .limit(batch_size)
+        .with_for_update(skip_locked=True)
     ).all()
-    db.session.commit()
-    sent = 0
-    for message_id in ids:
-        # Each row is locked while it is published and marked sent (the commit
-        # below ends the lock), so two relays running at once (two beat ticks, two
-        # workers) never publish the same row; SQLite ignores this and serialises
-        # writers instead.
-        message = db.session.scalar(
-            select(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
-            .with_for_update(skip_locked=True)
-            .execution_options(populate_existing=True)
-        )
-        if message is None:
-            # Another relay has it, or has sent it.
-            db.session.rollback()
-            continue
-        message.attempts += 1
+    published: list[int] = []
+    failed = False
+    for message_id, task_name, args in claimed:
         try:
-            publish(message.task_name, message.args)
+            publish(task_name, args)
         except Exception as error:
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            logger.warning("Outbox message %s not published: %s", message.id, type(error).__name__)
-            db.session.commit()
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(
+                    attempts=OutboxMessage.attempts + 1,
+                    last_error=f"{type(error).__name__}: {error}"[:2000],
+                )
+            )
+            logger.warning("Outbox message %s not published: %s", message_id, type(error).__name__)
             # The broker is unreachable: the rest would fail the same way.
+            failed = True
             break
-        message.sent_at = datetime.now(UTC)
-        message.last_error = None
-        db.session.commit()
-        sent += 1
+        published.append(message_id)
+    if published:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(published))
+            .values(
+                attempts=OutboxMessage.attempts + 1,
+                sent_at=datetime.now(UTC),
+                last_error=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
     db.session.commit()
-    return sent
+    return len(published), not failed and len(claimed) == batch_size

@@ -23,7 +23,7 @@ from rules.scoring import score_offer as run_rules
 from triage import db
 from triage.models import Offer, OfferCohort
 from triage.models.offers import OPEN_STATUSES, SUPPLY_STATUSES, OfferStatus
-from triage.models.scores import OfferScore, RescoreItem, RescoreRun
+from triage.models.scores import OfferScore, OfferScoreVerdict, RescoreItem, RescoreRun
 from triage.offers.checks import offer_data
 from triage.services import outbox, supply
 from triage.services.policy import policy_in_force
@@ -108,6 +108,10 @@ def score_offer(offer_id: int, run_id: int | None = None) -> OfferScore | None:
             band_label=result.band.label,
             red_flags=result.red_flags,
             results=[rule.as_dict() for rule in result.results],
+            verdicts=[
+                OfferScoreVerdict(rule=rule.rule, verdict=rule.verdict.value)
+                for rule in result.results
+            ],
         )
         db.session.add(row)
         try:

@@ -1,0 +1,1 @@
+"""A member of staff's own settings."""

@@ -1,0 +1,76 @@
+"""Flags on an offer: something to check before it is decided. A flag is open
+until someone resolves it with a note; both steps are audited and kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+
+from triage import db
+from triage.models import Offer, OfferFlag, User
+from triage.workflow import record
+
+RAISED_ACTION = "flag_raised"
+RESOLVED_ACTION = "flag_resolved"
+
+
+class FlagAlreadyResolved(Exception):
+    """Someone else resolved the flag first."""
+
+
+def raise_flag(offer: Offer, actor: User, text: str) -> OfferFlag:
+    flag = OfferFlag(offer_id=offer.id, text=text, raised_by_id=actor.id)
+    db.session.add(flag)
+    record(offer, actor, RAISED_ACTION, detail=text)
+    db.session.commit()
+    return flag
+
+
+def resolve_flag(flag: OfferFlag, offer: Offer, actor: User, resolution: str) -> OfferFlag:
+    """Resolve an open flag. Raises FlagAlreadyResolved (and changes nothing) if it
+    was resolved meanwhile: the first resolution stands."""
+    result = db.session.execute(
+        update(OfferFlag)
+        .where(OfferFlag.id == flag.id, OfferFlag.resolved_at.is_(None))
+        .values(resolved_at=datetime.now(UTC), resolved_by_id=actor.id, resolution=resolution)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise FlagAlreadyResolved(f"This flag was already resolved: {flag.text}")
+    record(offer, actor, RESOLVED_ACTION, detail=f"{flag.text}. Resolution: {resolution}")
+    db.session.commit()
+    db.session.refresh(flag)
+    return flag
+
+
+def flag_of(offer_id: int, flag_id: int) -> OfferFlag | None:
+    """The flag, only if it belongs to the offer."""
+    return db.session.scalar(
+        select(OfferFlag).where(OfferFlag.id == flag_id, OfferFlag.offer_id == offer_id)
+    )
+
+
+def flags_for(offer_id: int) -> Sequence[OfferFlag]:
+    """Open flags first, then resolved ones; oldest first within each."""
+    return db.session.scalars(
+        select(OfferFlag)
+        .where(OfferFlag.offer_id == offer_id)
+        .order_by(OfferFlag.resolved_at.is_not(None), OfferFlag.raised_at, OfferFlag.id)
+    ).all()
+
+
+def open_flag_counts(offer_ids: Iterable[int]) -> dict[int, int]:
+    """How many open flags each offer has, for a page of the queue: one query.
+    Offers with none are left out, so use `.get(offer_id, 0)`."""
+    ids = list(set(offer_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(OfferFlag.offer_id, func.count())
+        .where(OfferFlag.offer_id.in_(ids), OfferFlag.resolved_at.is_(None))
+        .group_by(OfferFlag.offer_id)
+    ).all()
+    return {offer_id: count for offer_id, count in rows}

@@ -1,0 +1,142 @@
+"""Telling staff about their offers: when one is assigned to them, and when a
+submitter answers a request on one assigned to them.
+
+A notification is written in the same transaction as the event it is about, so
+there is one per event, never one per page save. Each officer chooses how it
+reaches them: its own email at once (written to the email outbox in the same
+transaction, keyed by the notification, so it is never sent twice), or a daily
+digest (`send_digests`, on the beat schedule) that lists everything not yet
+emailed and marks it sent in the transaction that writes the digest.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from triage import db
+from triage.models import Offer, StaffNotification, User
+from triage.models.notes import NotificationKind
+from triage.models.users import NotificationFrequency
+from triage.services import emails
+
+DIGEST_TASK = "notifications.send_digests"
+
+
+def _offer_label(offer: Offer) -> str:
+    return f"{offer.reference} ({offer.name})" if offer.name else str(offer.reference)
+
+
+def notify(
+    user: User, offer: Offer, kind: NotificationKind, summary: str, subject: str
+) -> StaffNotification | None:
+    """Add a notification for `user` to the caller's transaction and, if they want
+    an email for each event, its email too. Nobody inactive, and no submitter, is
+    notified."""
+    if not user.is_active or not user.is_staff:
+        return None
+    notification = StaffNotification(
+        user_id=user.id, offer_id=offer.id, kind=kind.value, summary=summary
+    )
+    db.session.add(notification)
+    db.session.flush()
+    if user.notification_frequency == NotificationFrequency.IMMEDIATE:
+        body = render_template(
+            "emails/staff_notification.txt", user=user, offer=offer, notification=notification
+        )
+        email = emails.add_email(f"staff-notification:{notification.id}", user.email, subject, body)
+        notification.sent_at = datetime.now(UTC)
+        notification.email_id = email.id
+    return notification
+
+
+def notify_assigned(
+    offer: Offer, officer: User, actor: User, *, previously: int | None
+) -> StaffNotification | None:
+    """The officer now has the offer. Assigning it again to the officer who has it
+    already, or to yourself, tells nobody anything new."""
+    if officer.id == previously or officer.id == actor.id:
+        return None
+    return notify(
+        officer,
+        offer,
+        NotificationKind.ASSIGNED,
+        f"{_offer_label(offer)} was assigned to you by {actor.full_name}",
+        f"Offer {offer.reference} has been assigned to you",
+    )
+
+
+def notify_answered(offer: Offer) -> StaffNotification | None:
+    """The submitter answered a request on an offer: its officer, if it has one,
+    is told (not what the answer says: that is on the case page)."""
+    if offer.assigned_to_id is None:
+        return None
+    officer = db.session.get(User, offer.assigned_to_id)
+    if officer is None:
+        return None
+    return notify(
+        officer,
+        offer,
+        NotificationKind.SUBMITTER_ANSWERED,
+        f"The submitter answered the council's request about {_offer_label(offer)}",
+        f"The submitter has answered about offer {offer.reference}",
+    )
+
+
+def set_frequency(user: User, frequency: NotificationFrequency) -> None:
+    user.notification_frequency = frequency.value
+    db.session.commit()
+
+
+def send_digests() -> int:
+    """Send each officer one email listing their notifications not yet emailed, and
+    mark those sent in the same transaction. Safe to run twice: a second run finds
+    nothing unsent. Returns how many digests were written."""
+    user_ids = db.session.scalars(
+        select(StaffNotification.user_id)
+        .where(StaffNotification.sent_at.is_(None))
+        .distinct()
+        .order_by(StaffNotification.user_id)
+    ).all()
+    db.session.rollback()
+    return sum(_send_digest(user_id) for user_id in user_ids)
+
+
+def _send_digest(user_id: int) -> bool:
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        db.session.rollback()
+        return False
+    # Locked until the commit, so two runs at once cannot both list them; a run
+    # that waited finds them sent (SQLite serialises writers instead).
+    pending = db.session.scalars(
+        select(StaffNotification)
+        .where(StaffNotification.user_id == user.id, StaffNotification.sent_at.is_(None))
+        .order_by(StaffNotification.created_at, StaffNotification.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    if not pending:
+        db.session.rollback()
+        return False
+    body = render_template("emails/staff_digest.txt", user=user, notifications=pending)
+    count = len(pending)
+    subject = f"Your daily summary: {count} update{'' if count == 1 else 's'} on your offers"
+    try:
+        # The key names the last notification listed: the same digest is never
+        # written twice, while later notifications make a new one.
+        email = emails.add_email(
+            f"staff-digest:{user.id}:{pending[-1].id}", user.email, subject, body
+        )
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    now = datetime.now(UTC)
+    for item in pending:
+        item.sent_at = now
+        item.email_id = email.id
+    db.session.commit()
+    return True
