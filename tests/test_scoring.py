@@ -155,3 +155,17 @@ def test_the_sweeper_requeues_acknowledgements_never_written(app, submitter):
         assert offer_service.resend_unacknowledged(now=later) == 1
         tasks.acknowledge_submission(offer.id)
         assert offer_service.resend_unacknowledged(now=later) == 0
+
+
+def test_scoring_and_rescoring_appear_on_the_offers_timeline(app, submitter):
+    from triage.models import AuditEvent
+
+    offer = factories.submitted_offer(submitter)
+    with app.app_context():
+        tasks.score_offer(offer.id)
+        tasks.score_offer(offer.id)  # a redelivery records nothing new
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.offer_id == offer.id, AuditEvent.action == "scored")
+        ).all()
+    assert len(events) == 1
+    assert "under policy 2026-04-01" in events[0].detail

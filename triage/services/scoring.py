@@ -27,6 +27,7 @@ from triage.models.scores import OfferScore, OfferScoreVerdict, RescoreItem, Res
 from triage.offers.checks import offer_data
 from triage.services import outbox, supply
 from triage.services.policy import policy_in_force
+from triage.workflow import record
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,13 @@ def score_offer(offer_id: int, run_id: int | None = None) -> OfferScore | None:
             ],
         )
         db.session.add(row)
+        # On the offer's timeline: scored, or rescored after a policy change or approval.
+        record(
+            offer,
+            None,
+            "rescored" if run_id is not None else "scored",
+            detail=f"Score {result.score} (band {result.band.name}) under policy {policy.version}",
+        )
         try:
             db.session.commit()
         except IntegrityError:
