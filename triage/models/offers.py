@@ -89,7 +89,7 @@ class Offer(Base):
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(String(20), default=OfferStatus.DRAFT, index=True)
+    status: Mapped[str] = mapped_column(String(40), default=OfferStatus.DRAFT, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

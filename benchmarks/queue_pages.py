@@ -1,0 +1,324 @@
+"""Server-side time of the staff queue pages with 20,000 submitted offers (aim: p95
+under 150 ms a page).
+
+    .venv/bin/python benchmarks/queue_pages.py [N] [REQUESTS]
+
+Starts its own PostgreSQL (as the integration tests do, see tests/servers.py),
+migrates a database, and bulk-inserts N submitted offers (default 20,000) with
+SQLAlchemy Core: organisations and their submitters, offers in every status after
+submission, one to three unit types each, one or two cohorts, and one or two
+scores each (the newest is the one the queue shows) with a verdict row per rule.
+Then, signed in as a commissioner with Flask's test client, it requests each page
+REQUESTS times (default 30, after one warm-up request) and prints the median and
+p95 time and the SQL statements each request ran. The server is stopped and
+removed at the end, also on Ctrl-C or SIGTERM.
+
+This is a measurement, not a test: it asserts nothing about the figures.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    # Run as a script: tests/ (the server helpers and factories) is importable.
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from flask import Flask  # noqa: E402
+from sqlalchemy import event, insert, text  # noqa: E402
+from sqlalchemy.engine import Connection, Engine  # noqa: E402
+
+from rules.offer import Configuration, UnitKind  # noqa: E402
+from rules.policy_data import RULE_NAMES  # noqa: E402
+from tests import factories  # noqa: E402
+from tests.servers import find_postgres_bindir, running_postgres  # noqa: E402
+from triage import create_app  # noqa: E402
+from triage.cli import upgrade_database  # noqa: E402
+from triage.config import Test  # noqa: E402
+from triage.models import Offer, OfferCohort, OfferScore, OfferUnitType, Organisation, User  # noqa: E402
+from triage.models.offers import OfferStatus  # noqa: E402
+from triage.models.scores import OfferScoreVerdict  # noqa: E402
+from triage.queue.filters import RULE_TITLES  # noqa: E402
+from triage.services.policy import policy_in_force  # noqa: E402
+
+DATABASE = "triage_queue_bench"
+AIM_MS = 150
+ORGANISATIONS = 300
+BATCH = 2_000
+SEED = 20_000
+
+# Roughly how a year's queue looks: most offers waiting, some decided. Not
+# "information_requested": its 21 characters do not fit offers.status, a
+# VARCHAR(20), on PostgreSQL (SQLite does not enforce the length).
+STATUS_WEIGHTS = {
+    OfferStatus.SCORED: 40,
+    OfferStatus.UNDER_REVIEW: 26,
+    OfferStatus.MEETING_PROPOSED: 3,
+    OfferStatus.FEASIBILITY: 4,
+    OfferStatus.APPROVED: 8,
+    OfferStatus.DECLINED: 12,
+    OfferStatus.WITHDRAWN: 4,
+    OfferStatus.SCORING_FAILED: 1,
+    OfferStatus.SUBMITTED: 2,
+}
+DISTRICTS = ["LE1", "LE2", "LE3", "LE4", "LE5", "LE18", "LE19", "LE7", "LE8", "LE9"]
+NAMES = ["Court", "House", "Gardens", "Place", "Lodge", "Mews", "View", "Yard"]
+STREETS = ["Larkspur", "Ivy", "Belgrave", "Aylestone", "Evington", "Braunstone", "Humberstone"]
+BANDS = [("A", "Strong fit", 75), ("B", "Possible fit", 55), ("C", "Weak fit", 0)]
+PAGES = {
+    "queue, first page": "/queue",
+    "queue, filtered (cohort, red verdict)": "/queue?cohort=diversion_from_residential&verdict=red",
+    "queue, deep page (300)": "/queue?page=300",
+    "supply dashboard": "/queue/dashboard",
+}
+
+
+class Stopped(Exception):
+    """SIGTERM: unwind, so the server is stopped."""
+
+
+def _on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise Stopped
+
+
+def verdict_of(points: float) -> str:
+    return "green" if points >= 70 else "amber" if points >= 40 else "red"
+
+
+def band_of(score: float) -> tuple[str, str]:
+    return next((name, label) for name, label, least in BANDS if score >= least)
+
+
+def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
+    """`count` submitted offers, with everything the queue and dashboard read."""
+    rng = random.Random(SEED)
+    now = datetime.now(UTC)
+    organisation_ids = list(
+        connection.scalars(
+            insert(Organisation).returning(Organisation.id),
+            [
+                {
+                    "name": f"Housing Association {number}",
+                    "organisation_type": "registered_provider",
+                    "join_token": f"bench-join-token-{number}",
+                    "created_at": now,
+                }
+                for number in range(ORGANISATIONS)
+            ],
+        )
+    )
+    submitter_ids = list(
+        connection.scalars(
+            insert(User).returning(User.id),
+            [
+                {
+                    "email": f"bench-submitter{number}@example.com",
+                    "full_name": f"Submitter {number}",
+                    "password_hash": "not a real hash",
+                    "role": "submitter",
+                    "organisation_id": organisation_id,
+                    "is_active": True,
+                    "created_at": now,
+                }
+                for number, organisation_id in enumerate(organisation_ids)
+            ],
+        )
+    )
+    statuses = list(STATUS_WEIGHTS)
+    weights = list(STATUS_WEIGHTS.values())
+    configurations = [value.value for value in Configuration]
+    kinds = [value.value for value in UnitKind]
+    for start in range(0, count, BATCH):
+        size = min(BATCH, count - start)
+        offers = []
+        for number in range(start, start + size):
+            owner = rng.randrange(ORGANISATIONS)
+            status = rng.choices(statuses, weights)[0]
+            submitted = now - timedelta(days=rng.uniform(0, 365), seconds=rng.randrange(86_400))
+            district = rng.choice(DISTRICTS)
+            decided = status in (OfferStatus.APPROVED, OfferStatus.DECLINED)
+            offers.append(
+                {
+                    "reference": f"SA-2026-{number + 1:05d}",
+                    "organisation_id": organisation_ids[owner],
+                    "created_by_id": submitter_ids[owner],
+                    "submitted_by_id": submitter_ids[owner],
+                    "status": status.value,
+                    "created_at": submitted - timedelta(days=3),
+                    "updated_at": submitted,
+                    "submitted_at": submitted,
+                    "decided_at": submitted + timedelta(days=rng.randrange(5, 60))
+                    if decided
+                    else None,
+                    "decision_reasons": "Benchmark decision" if decided else None,
+                    "name": f"{rng.choice(STREETS)} {rng.choice(NAMES)} {number}",
+                    "address": f"{rng.randrange(1, 300)} Example Road\nLeicester",
+                    "postcode": f"{district} {rng.randrange(1, 9)}ZG",
+                    "postcode_district": district,
+                    "development_type": rng.choice(["new_build", "conversion", "existing"]),
+                    "planning_status": "granted",
+                    "site_area_hectares": round(rng.uniform(0.05, 2), 3),
+                    "site_area_answered": True,
+                    "date_available": date(2026 + rng.randrange(0, 5), rng.randrange(1, 13), 1),
+                    "configuration": rng.choice(configurations),
+                    "support_model": "on_site_24_7",
+                    "age_min": 18,
+                    "age_max": 64,
+                    "declaration_name": f"Submitter {owner}",
+                    "version": rng.randrange(1, 5),
+                }
+            )
+        offer_ids = list(connection.scalars(insert(Offer).returning(Offer.id), offers))
+        units, offer_cohorts, scores = [], [], []
+        for offer_id in offer_ids:
+            for kind in rng.sample(kinds, rng.randrange(1, 4)):
+                units.append(
+                    {
+                        "offer_id": offer_id,
+                        "kind": kind,
+                        "count": rng.randrange(1, 25),
+                        "own_bathroom": True,
+                        "own_kitchen": kind != UnitKind.SHARED_ROOM,
+                        "most_people_sharing": 1,
+                        "core_rent_pence": rng.randrange(90_00, 220_00),
+                        "eligible_service_charge_pence": rng.randrange(10_00, 60_00),
+                        "ineligible_service_charge_pence": rng.randrange(0, 20_00),
+                        "intensive_housing_management_pence": 0,
+                    }
+                )
+            for cohort in rng.sample(cohorts, rng.choice([1, 1, 1, 2])):
+                offer_cohorts.append({"offer_id": offer_id, "cohort": cohort})
+            # Some offers were scored again (a new policy, or an approval elsewhere).
+            for version in range(rng.choice([1, 1, 1, 2])):
+                points = {rule: rng.uniform(0, 100) for rule in RULE_NAMES}
+                results = [
+                    {
+                        "rule": rule,
+                        "title": RULE_TITLES[rule],
+                        "verdict": verdict_of(value),
+                        "score": round(value, 1),
+                    }
+                    for rule, value in points.items()
+                ]
+                red = [item["rule"] for item in results if item["verdict"] == "red"]
+                score = round(statistics.mean(points.values()), 1)
+                band, label = band_of(score)
+                scores.append(
+                    {
+                        "offer_id": offer_id,
+                        "policy_version": "bench",
+                        "supply_basis": f"basis-{version}",
+                        "score": score,
+                        "band": band,
+                        "band_label": label,
+                        "red_flags": red,
+                        "red_flag_count": len(red),
+                        "results": results,
+                        "created_at": now,
+                    }
+                )
+        connection.execute(insert(OfferUnitType), units)
+        connection.execute(insert(OfferCohort), offer_cohorts)
+        score_ids = list(connection.scalars(insert(OfferScore).returning(OfferScore.id), scores))
+        connection.execute(
+            insert(OfferScoreVerdict),
+            [
+                {"score_id": score_id, "rule": item["rule"], "verdict": item["verdict"]}
+                for score_id, row in zip(score_ids, scores, strict=True)
+                for item in row["results"]
+            ],
+        )
+        print(f"  {start + size} offers", flush=True)
+    connection.execute(text("ANALYZE"))
+
+
+class StatementCounter:
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._executed)
+
+    def _executed(self, *_args: Any) -> None:
+        self.count += 1
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def measure(app: Flask, requests: int) -> list[tuple[str, float, float, list[int]]]:
+    account = factories.staff("commissioner")
+    client = factories.signed_in_client(app, account)
+    counter = StatementCounter(app.extensions["triage.engine"])
+    figures = []
+    for label, url in PAGES.items():
+        response = client.get(url)  # warm-up: templates compiled, caches filled
+        assert response.status_code == 200, f"{url} gave {response.status_code}"
+        times, statements = [], []
+        for _ in range(requests):
+            counter.count = 0
+            begin = time.perf_counter()
+            response = client.get(url)
+            response.get_data()
+            times.append((time.perf_counter() - begin) * 1000)
+            statements.append(counter.count)
+            assert response.status_code == 200, f"{url} gave {response.status_code}"
+        figures.append((label, statistics.median(times), percentile(times, 0.95), statements))
+    return figures
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    requests = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    with ExitStack() as stack:
+        root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="queue-pages-")))
+        bindir = find_postgres_bindir()
+        if bindir is None:
+            raise SystemExit("needs PostgreSQL: apt-get install postgresql")
+        pg = stack.enter_context(running_postgres(bindir))
+        url = pg.create_database(DATABASE)
+        upgrade_database(url)
+        app = create_app(
+            Test,
+            DATABASE_URL=url,
+            INSTANCE_DIR=root,
+            MAIL_DIR=root / "mail",
+            UPLOAD_DIR=root / "uploads",
+        )
+        stack.callback(lambda: app.extensions["triage.engine"].dispose())
+        factories.use_app(app)
+        with app.app_context():
+            cohorts = [cohort.code for cohort in policy_in_force().cohorts]
+
+        print(f"inserting {count} submitted offers ...", flush=True)
+        begin = time.monotonic()
+        with app.extensions["triage.engine"].begin() as connection:
+            populate(connection, count, cohorts)
+        print(f"inserted in {time.monotonic() - begin:.1f} s")
+
+        print(f"timing {requests} requests a page (server side, Flask test client):")
+        print(f"  {'page':40} {'median':>9} {'p95':>9}  SQL statements a request")
+        for label, median, p95, statements in measure(app, requests):
+            counts = sorted(set(statements))
+            shown = str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+            missed = "" if p95 < AIM_MS else f"  (misses the {AIM_MS} ms aim)"
+            print(f"  {label:40} {median:6.1f} ms {p95:6.1f} ms  {shown}{missed}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (KeyboardInterrupt, Stopped):
+        sys.exit(130)
