@@ -16,13 +16,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from rules.need import CohortPosition, pipeline_by_cohort, positions
 from rules.policy_data import Policy
 from triage import db
-from triage.models import Offer
+from triage.models import Offer, OfferCohort, OfferUnitType
 from triage.models.offers import (
     OFFER_STATUS_LABELS,
     OPEN_STATUSES,
@@ -39,10 +39,13 @@ SECONDS_A_DAY = 24 * 60 * 60
 def split_units(offer: Offer) -> dict[str, int]:
     """An offer's units per cohort: shared between its cohorts as evenly as whole
     units allow, the first cohorts (in code order) taking any unit left over."""
-    codes = [row.cohort for row in offer.cohorts]
+    return _split(offer.total_units, [row.cohort for row in offer.cohorts])
+
+
+def _split(units: int, codes: list[str]) -> dict[str, int]:
     if not codes:
         return {}
-    share, extra = divmod(offer.total_units, len(codes))
+    share, extra = divmod(units, len(codes))
     return {code: share + (1 if index < extra else 0) for index, code in enumerate(codes)}
 
 
@@ -68,8 +71,30 @@ def units_per_cohort(offers: Iterable[Offer]) -> dict[str, int]:
 
 
 def units_by_cohort(statuses: Iterable[OfferStatus]) -> dict[str, int]:
-    """Units per cohort in the offers in any of `statuses` (see split_units)."""
-    return units_per_cohort(offers_in(statuses))
+    """Units per cohort in the offers in any of `statuses` (see split_units),
+    added up from two small queries rather than loading every offer."""
+    wanted = [status.value for status in statuses]
+    units = dict(
+        db.session.execute(
+            select(OfferUnitType.offer_id, func.sum(OfferUnitType.count))
+            .join(Offer, Offer.id == OfferUnitType.offer_id)
+            .where(Offer.status.in_(wanted))
+            .group_by(OfferUnitType.offer_id)
+        ).all()
+    )
+    cohorts: dict[int, list[str]] = {}
+    for offer_id, code in db.session.execute(
+        select(OfferCohort.offer_id, OfferCohort.cohort)
+        .join(Offer, Offer.id == OfferCohort.offer_id)
+        .where(Offer.status.in_(wanted))
+        .order_by(OfferCohort.offer_id, OfferCohort.cohort)
+    ):
+        cohorts.setdefault(offer_id, []).append(code)
+    totals: dict[str, int] = {}
+    for offer_id, codes in cohorts.items():
+        for code, share in _split(int(units.get(offer_id) or 0), codes).items():
+            totals[code] = totals.get(code, 0) + share
+    return totals
 
 
 # --- Need by cohort ------------------------------------------------------------
