@@ -14,17 +14,9 @@ import sys
 import time
 
 from rules.offer import OfferData
-from rules.policy_data import current_policy
+from rules.policy_data import CONFIGURATIONS, current_policy
 from rules.scoring import score_offer
 
-CONFIGURATIONS = [
-    "core_and_cluster",
-    "self_contained_block",
-    "self_contained_dispersed",
-    "shared_house",
-    "extra_care",
-    "other",
-]
 LANDLORDS = [
     "registered_provider",
     "council",

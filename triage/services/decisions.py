@@ -44,22 +44,45 @@ def assign(offer: Offer, officer: User, actor: User, *, seen_version: int) -> Of
     return offer
 
 
-def request_information(
-    offer: Offer, actor: User, *, seen_version: int, question: str
+def _message_submitter(
+    offer: Offer,
+    action: Action,
+    actor: User,
+    *,
+    seen_version: int,
+    body: str,
+    event: str,
+    subject: str,
 ) -> OfferMessage:
-    perform(offer, Action.REQUEST_INFORMATION, actor, seen_version=seen_version, commit=False)
-    message = OfferMessage(offer_id=offer.id, author_id=actor.id, from_council=True, body=question)
+    """A transition that puts a question to the submitter: the message, the email
+    and the change are saved together."""
+    perform(offer, action, actor, seen_version=seen_version, commit=False)
+    message = OfferMessage(offer_id=offer.id, author_id=actor.id, from_council=True, body=body)
     db.session.add(message)
     db.session.flush()
     _email_submitter(
         offer,
-        f"information-request-{message.id}",
-        f"The council has a question about your offer {offer.reference}",
+        f"{event}-{message.id}",
+        subject,
         "emails/information_requested.txt",
-        question=question,
+        question=body,
     )
     db.session.commit()
     return message
+
+
+def request_information(
+    offer: Offer, actor: User, *, seen_version: int, question: str
+) -> OfferMessage:
+    return _message_submitter(
+        offer,
+        Action.REQUEST_INFORMATION,
+        actor,
+        seen_version=seen_version,
+        body=question,
+        event="information-request",
+        subject=f"The council has a question about your offer {offer.reference}",
+    )
 
 
 def respond(offer: Offer, submitter: User, *, seen_version: int, answer: str) -> OfferMessage:
@@ -74,18 +97,15 @@ def respond(offer: Offer, submitter: User, *, seen_version: int, answer: str) ->
 
 
 def propose_meeting(offer: Offer, actor: User, *, seen_version: int, note: str) -> Offer:
-    perform(offer, Action.PROPOSE_MEETING, actor, seen_version=seen_version, commit=False)
-    message = OfferMessage(offer_id=offer.id, author_id=actor.id, from_council=True, body=note)
-    db.session.add(message)
-    db.session.flush()
-    _email_submitter(
+    _message_submitter(
         offer,
-        f"meeting-{message.id}",
-        f"The council would like to meet about your offer {offer.reference}",
-        "emails/information_requested.txt",
-        question=note,
+        Action.PROPOSE_MEETING,
+        actor,
+        seen_version=seen_version,
+        body=note,
+        event="meeting",
+        subject=f"The council would like to meet about your offer {offer.reference}",
     )
-    db.session.commit()
     return offer
 
 
