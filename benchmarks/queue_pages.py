@@ -6,8 +6,11 @@ under 150 ms a page).
 Starts its own PostgreSQL (as the integration tests do, see tests/servers.py),
 migrates a database, and bulk-inserts N submitted offers (default 20,000) with
 SQLAlchemy Core: organisations and their submitters, offers in every status after
-submission, one to three unit types each, one or two cohorts, and one or two
-scores each (the newest is the one the queue shows) with a verdict row per rule.
+submission, one to three unit types each, one or two cohorts, one or two scores
+each (the newest is the one the queue shows) with a verdict row per rule, and the
+audit trail that brought each offer to its status (submitted, scored, assigned,
+questions asked and answered, meetings, decisions, with notes between), which
+the dashboard's time in each stage is read from.
 Then, signed in as a commissioner with Flask's test client, it requests each page
 REQUESTS times (default 30, after one warm-up request) and prints the median and
 p95 time and the SQL statements each request ran. The server is stopped and
@@ -46,7 +49,15 @@ from tests.servers import find_postgres_bindir, running_postgres  # noqa: E402
 from triage import create_app  # noqa: E402
 from triage.cli import upgrade_database  # noqa: E402
 from triage.config import Test  # noqa: E402
-from triage.models import Offer, OfferCohort, OfferScore, OfferUnitType, Organisation, User  # noqa: E402
+from triage.models import (  # noqa: E402
+    AuditEvent,
+    Offer,
+    OfferCohort,
+    OfferScore,
+    OfferUnitType,
+    Organisation,
+    User,
+)
 from triage.models.offers import OfferStatus  # noqa: E402
 from triage.models.scores import OfferScoreVerdict  # noqa: E402
 from triage.queue.filters import RULE_TITLES  # noqa: E402
@@ -55,15 +66,15 @@ from triage.services.policy import policy_in_force  # noqa: E402
 DATABASE = "triage_queue_bench"
 AIM_MS = 150
 ORGANISATIONS = 300
+OFFICERS = 8
 BATCH = 2_000
 SEED = 20_000
 
-# Roughly how a year's queue looks: most offers waiting, some decided. Not
-# "information_requested": its 21 characters do not fit offers.status, a
-# VARCHAR(20), on PostgreSQL (SQLite does not enforce the length).
+# Roughly how a year's queue looks: most offers waiting, some decided.
 STATUS_WEIGHTS = {
-    OfferStatus.SCORED: 40,
-    OfferStatus.UNDER_REVIEW: 26,
+    OfferStatus.SCORED: 38,
+    OfferStatus.UNDER_REVIEW: 25,
+    OfferStatus.INFORMATION_REQUESTED: 3,
     OfferStatus.MEETING_PROPOSED: 3,
     OfferStatus.FEASIBILITY: 4,
     OfferStatus.APPROVED: 8,
@@ -80,8 +91,12 @@ PAGES = {
     "queue, first page": "/queue",
     "queue, filtered (cohort, red verdict)": "/queue?cohort=diversion_from_residential&verdict=red",
     "queue, deep page (300)": "/queue?page=300",
-    "supply dashboard": "/queue/dashboard",
+    "supply dashboard, unchanged since last view": "/queue/dashboard",
+    "supply dashboard, after a change": "/queue/dashboard",
 }
+# Pages timed straight after a change to what they show (an audit event written),
+# so figures the page reuses while nothing has changed are worked out afresh.
+AFTER_A_CHANGE = {"supply dashboard, after a change"}
 
 
 class Stopped(Exception):
@@ -98,6 +113,69 @@ def verdict_of(points: float) -> str:
 
 def band_of(score: float) -> tuple[str, str]:
     return next((name, label) for name, label, least in BANDS if score >= least)
+
+
+S = OfferStatus
+# Days (a range) each step of an offer's history takes after the one before.
+STEP_DAYS = {
+    "scored": (0.0003, 0.02),
+    "assign": (0.5, 20),
+    "request_information": (1, 15),
+    "respond": (1, 20),
+    "propose_meeting": (2, 20),
+    "progress_to_feasibility": (5, 40),
+    "approve": (2, 30),
+    "decline": (2, 30),
+    "withdraw": (1, 30),
+}
+Step = tuple[str, OfferStatus | None, OfferStatus | None]
+
+
+def steps_to(status: OfferStatus, rng: random.Random) -> list[Step]:
+    """The workflow's steps (action, from, to) that bring a submitted offer to
+    `status`, as the service records them."""
+    request = ("request_information", S.UNDER_REVIEW, S.INFORMATION_REQUESTED)
+    steps: list[Step] = [("submit", S.DRAFT, S.SUBMITTED)]
+    if status in (S.SUBMITTED, S.SCORING_FAILED):
+        return steps
+    steps.append(("scored", None, None))
+    if status is S.SCORED:
+        return steps
+    if status is S.WITHDRAWN and rng.random() < 0.5:
+        return [*steps, ("withdraw", S.SCORED, S.WITHDRAWN)]
+    steps.append(("assign", S.SCORED, S.UNDER_REVIEW))
+    if rng.random() < 0.3:  # a question, answered
+        steps += [request, ("respond", S.INFORMATION_REQUESTED, S.UNDER_REVIEW)]
+    if status is S.INFORMATION_REQUESTED:
+        return [*steps, request]
+    at = S.UNDER_REVIEW
+    meeting = status in (S.FEASIBILITY, S.APPROVED) and rng.random() < 0.5
+    if status is S.MEETING_PROPOSED or meeting:
+        steps.append(("propose_meeting", at, S.MEETING_PROPOSED))
+        at = S.MEETING_PROPOSED
+    if status is S.FEASIBILITY or (status is S.APPROVED and rng.random() < 0.5):
+        steps.append(("progress_to_feasibility", at, S.FEASIBILITY))
+        at = S.FEASIBILITY
+    final = {S.APPROVED: "approve", S.DECLINED: "decline", S.WITHDRAWN: "withdraw"}
+    if status in final:
+        steps.append((final[status], at, status))
+    return steps
+
+
+def history(
+    status: OfferStatus, submitted: datetime, now: datetime, rng: random.Random
+) -> list[tuple[str, OfferStatus | None, OfferStatus | None, datetime]]:
+    """The offer's audit trail: each step at a time after the one before, squeezed
+    to end before `now`."""
+    steps = steps_to(status, rng)
+    gaps = [0.0] + [rng.uniform(*STEP_DAYS[action]) for action, _from, _to in steps[1:]]
+    room = (now - submitted).total_seconds() / 86_400 * 0.95
+    scale = min(1.0, room / sum(gaps)) if sum(gaps) else 1.0
+    at, trail = submitted, []
+    for (action, source, target), gap in zip(steps, gaps, strict=True):
+        at += timedelta(days=gap * scale)
+        trail.append((action, source, target, at))
+    return trail
 
 
 def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
@@ -135,19 +213,40 @@ def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
             ],
         )
     )
+    officer_ids = list(
+        connection.scalars(
+            insert(User).returning(User.id),
+            [
+                {
+                    "email": f"bench-officer{number}@example.gov.uk",
+                    "full_name": f"Officer {number}",
+                    "password_hash": "not a real hash",
+                    "role": "commissioner",
+                    "is_active": True,
+                    "created_at": now,
+                }
+                for number in range(OFFICERS)
+            ],
+        )
+    )
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
     configurations = [value.value for value in Configuration]
     kinds = [value.value for value in UnitKind]
     for start in range(0, count, BATCH):
         size = min(BATCH, count - start)
-        offers = []
+        offers, trails = [], []
         for number in range(start, start + size):
             owner = rng.randrange(ORGANISATIONS)
             status = rng.choices(statuses, weights)[0]
             submitted = now - timedelta(days=rng.uniform(0, 365), seconds=rng.randrange(86_400))
             district = rng.choice(DISTRICTS)
+            trail = history(status, submitted, now, rng)
+            ended = trail[-1][3]
             decided = status in (OfferStatus.APPROVED, OfferStatus.DECLINED)
+            assigned = any(action == "assign" for action, *_rest in trail)
+            officer = rng.choice(officer_ids)
+            trails.append((owner, officer, trail))
             offers.append(
                 {
                     "reference": f"SA-2026-{number + 1:05d}",
@@ -156,11 +255,11 @@ def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
                     "submitted_by_id": submitter_ids[owner],
                     "status": status.value,
                     "created_at": submitted - timedelta(days=3),
-                    "updated_at": submitted,
+                    "updated_at": ended,
                     "submitted_at": submitted,
-                    "decided_at": submitted + timedelta(days=rng.randrange(5, 60))
-                    if decided
-                    else None,
+                    "decided_at": ended if decided else None,
+                    "withdrawn_at": ended if status is OfferStatus.WITHDRAWN else None,
+                    "assigned_to_id": officer if assigned else None,
                     "decision_reasons": "Benchmark decision" if decided else None,
                     "name": f"{rng.choice(STREETS)} {rng.choice(NAMES)} {number}",
                     "address": f"{rng.randrange(1, 300)} Example Road\nLeicester",
@@ -180,8 +279,38 @@ def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
                 }
             )
         offer_ids = list(connection.scalars(insert(Offer).returning(Offer.id), offers))
-        units, offer_cohorts, scores = [], [], []
-        for offer_id in offer_ids:
+        units, offer_cohorts, scores, events = [], [], [], []
+        for offer_id, (owner, officer, trail) in zip(offer_ids, trails, strict=True):
+            for action, source, target, at in trail:
+                staff = action not in ("submit", "respond", "withdraw")
+                events.append(
+                    {
+                        "offer_id": offer_id,
+                        "actor_id": None
+                        if action == "scored"
+                        else officer
+                        if staff
+                        else submitter_ids[owner],
+                        "action": action,
+                        "from_status": source.value if source else None,
+                        "to_status": target.value if target else None,
+                        "detail": None,
+                        "at": at,
+                    }
+                )
+            # Notes on the timeline, which change no status.
+            for _ in range(rng.randrange(0, 3)):
+                events.append(
+                    {
+                        "offer_id": offer_id,
+                        "actor_id": officer,
+                        "action": "note",
+                        "from_status": None,
+                        "to_status": None,
+                        "detail": "Note added",
+                        "at": rng.choice(trail)[3] + timedelta(hours=1),
+                    }
+                )
             for kind in rng.sample(kinds, rng.randrange(1, 4)):
                 units.append(
                     {
@@ -228,6 +357,7 @@ def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
                         "created_at": now,
                     }
                 )
+        connection.execute(insert(AuditEvent), events)
         connection.execute(insert(OfferUnitType), units)
         connection.execute(insert(OfferCohort), offer_cohorts)
         score_ids = list(connection.scalars(insert(OfferScore).returning(OfferScore.id), scores))
@@ -240,7 +370,6 @@ def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
             ],
         )
         print(f"  {start + size} offers", flush=True)
-    connection.execute(text("ANALYZE"))
 
 
 class StatementCounter:
@@ -267,6 +396,11 @@ def measure(app: Flask, requests: int) -> list[tuple[str, float, float, list[int
         assert response.status_code == 200, f"{url} gave {response.status_code}"
         times, statements = [], []
         for _ in range(requests):
+            if label in AFTER_A_CHANGE:
+                with app.extensions["triage.engine"].begin() as connection:
+                    connection.execute(
+                        text("INSERT INTO audit_events (action, at) VALUES ('benchmark', now())")
+                    )
             counter.count = 0
             begin = time.perf_counter()
             response = client.get(url)
@@ -304,8 +438,13 @@ def main() -> None:
 
         print(f"inserting {count} submitted offers ...", flush=True)
         begin = time.monotonic()
-        with app.extensions["triage.engine"].begin() as connection:
+        engine = app.extensions["triage.engine"]
+        with engine.begin() as connection:
             populate(connection, count, cohorts)
+        # What autovacuum does after a bulk insert (PostgreSQL 13 and later): the
+        # planner's statistics, and the visibility map index-only scans rely on.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
         print(f"inserted in {time.monotonic() - begin:.1f} s")
 
         print(f"timing {requests} requests a page (server side, Flask test client):")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -275,6 +276,71 @@ class Quality(_Strict):
         return scores
 
 
+class PriorityPoints(_Strict):
+    urgent: int = Field(ge=0, le=1000)
+    high: int = Field(ge=0, le=1000)
+    medium: int = Field(ge=0, le=1000)
+    low: int = Field(ge=0, le=1000)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PriorityPoints:
+        bands = (
+            ("urgent", self.urgent),
+            ("high", self.high),
+            ("medium", self.medium),
+            ("low", self.low),
+        )
+        # The team's bands are an order: a lower band never outscores a higher one.
+        for (higher, above), (lower, below) in pairwise(bands):
+            if below > above:
+                raise ValueError(f"{lower} must not score more than {higher}")
+        return self
+
+
+class PriorityWeight(_Strict):
+    label: str = Field(min_length=1)
+    points: PriorityPoints
+
+
+class WaitingWeight(_Strict):
+    label: str = Field(min_length=1)
+    points_per_month: int = Field(ge=0, le=100)
+    most_months_counted: int = Field(ge=0, le=600)
+
+
+class FlatWeight(_Strict):
+    label: str = Field(min_length=1)
+    points: int = Field(ge=0, le=1000)
+
+
+class Matching(_Strict):
+    """How the placement matcher weighs eligible people for a home. Whole points, so
+    totals compare exactly. Hard constraints are not here: they are never weighed."""
+
+    source: str
+    priority: PriorityWeight
+    waiting: WaitingWeight
+    preferred_area: FlatWeight
+    # The unit's configuration is one of the person's cohort's `fits` (cohorts above).
+    best_fit: FlatWeight
+
+
+def first_matching_weights() -> Matching:
+    """The weights first shipped (policy 2026-04-01), for a policy version written
+    before placement matching existed, so a version an admin stored then still
+    loads. A file that has a `matching` block is read as written."""
+    return Matching(
+        source="council",
+        priority=PriorityWeight(
+            label="Priority band",
+            points=PriorityPoints(urgent=40, high=25, medium=10, low=0),
+        ),
+        waiting=WaitingWeight(label="Time waiting", points_per_month=1, most_months_counted=36),
+        preferred_area=FlatWeight(label="Preferred area", points=10),
+        best_fit=FlatWeight(label="Best fit of design to need", points=15),
+    )
+
+
 class Policy(_Strict):
     version: str = Field(min_length=1)
     effective_from: date
@@ -294,6 +360,7 @@ class Policy(_Strict):
     location: Location
     procurement: Procurement
     quality: Quality
+    matching: Matching = Field(default_factory=first_matching_weights)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Policy:
@@ -318,6 +385,7 @@ class Policy(_Strict):
             self.location.source,
             self.procurement.source,
             self.quality.source,
+            self.matching.source,
             *(cohort.source for cohort in self.cohorts),
         ]
         for source in named_sources:

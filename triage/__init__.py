@@ -76,6 +76,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from triage.auth.views import blueprint as auth_blueprint
     from triage.health import blueprint as health_blueprint
     from triage.offers.views import blueprint as offers_blueprint
+    from triage.placement.views import blueprint as placement_blueprint
     from triage.queue.views import blueprint as queue_blueprint
 
     security.init_app(app)
@@ -88,6 +89,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(policy_blueprint)
     app.register_blueprint(health_blueprint)
     app.register_blueprint(account_blueprint)
+    app.register_blueprint(placement_blueprint)
 
     from triage.cli import register_commands
 

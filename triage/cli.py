@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -156,6 +157,75 @@ def score_command(offers_file: Path, policy_file: Path | None) -> None:
         click.echo(json.dumps(result, ensure_ascii=False))
 
 
+@click.command(
+    "match", help="Propose homes for people waiting, from files (prints the proposal as JSON)."
+)
+@click.option(
+    "--people",
+    "people_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The waiting list as CSV (see docs/waiting-list.md).",
+)
+@click.option(
+    "--units",
+    "units_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The vacant homes and who may share, as JSON (see docs/example-units.json).",
+)
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A policy YAML file; the policy in force on --today if not given.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date to match on (YYYY-MM-DD); today if not given.",
+)
+def match_command(
+    people_file: Path, units_file: Path, policy_file: Path | None, today: datetime | None
+) -> None:
+    from rules.matching.people_csv import parse_people_csv, read_capped
+    from rules.matching.proposal import propose
+    from rules.matching.units_json import (
+        MAX_UNITS_FILE_BYTES,
+        UnitFileError,
+        parse_units_json,
+    )
+    from rules.policy_data import PolicyError, current_policy, load_policy
+
+    on = today.date() if today else date.today()
+    try:
+        policy = load_policy(policy_file) if policy_file else current_policy(on)
+        with people_file.open("rb") as stream:
+            people_data = read_capped(stream)
+        with units_file.open("rb") as stream:
+            units_data = stream.read(MAX_UNITS_FILE_BYTES + 1)
+    except PolicyError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot be read: {error}") from None
+    cohorts = [cohort.code for cohort in policy.cohorts]
+    parsed = parse_people_csv(people_data, cohorts, on)
+    if parsed.problems:
+        listed = "\n".join(f"  {problem}" for problem in parsed.problems)
+        raise click.ClickException(
+            f"{people_file.name}: {len(parsed.problems)} problem(s), nobody was read:\n{listed}"
+        )
+    try:
+        supply = parse_units_json(units_data, cohorts, units_file.name)
+        proposal = propose(supply.units, parsed.people, policy, on, supply.sharing)
+    except (UnitFileError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    result = {"policy_version": policy.version, "today": on.isoformat(), **proposal.as_dict()}
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+
 @click.group("policy", help="The scoring policy.")
 def policy_group() -> None:
     pass
@@ -184,7 +254,7 @@ def offer_schema_command() -> None:
 
 
 # Commands that need no app or database: usable anywhere, for what-if work.
-STANDALONE_COMMANDS = (score_command, policy_group, offer_schema_command)
+STANDALONE_COMMANDS = (score_command, match_command, policy_group, offer_schema_command)
 
 
 def register_commands(app: Flask) -> None:

@@ -161,10 +161,14 @@ def record(
     from_status: OfferStatus | None = None,
     to_status: OfferStatus | None = None,
     detail: str | None = None,
+    *,
+    person_id: int | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the caller's transaction."""
+    """Add an audit event to the caller's transaction. For a waiting-list record,
+    `person_id` says which one; `detail` must never hold what it says."""
     event = AuditEvent(
         offer_id=offer.id if offer else None,
+        person_id=person_id,
         actor_id=actor.id if actor else None,
         action=action,
         from_status=from_status.value if from_status else None,

@@ -73,6 +73,10 @@ def make_celery(app: Flask) -> Celery:
             },
             "deliver-stuck-emails": {"task": "email.deliver_pending", "schedule": 60.0},
             "resend-stuck-offers": {"task": "offers.resend_stuck", "schedule": 300.0},
+            "purge-abandoned-imports": {
+                "task": "placement.purge_abandoned_imports",
+                "schedule": 3600.0,
+            },
             # Staff who chose a daily digest get it at 07:00 UTC (timezone above).
             "staff-notification-digests": {
                 "task": "notifications.send_digests",

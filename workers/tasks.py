@@ -12,6 +12,7 @@ from flask import current_app
 from triage.services import emails, notifications, outbox, scoring
 from triage.services import offers as offer_service
 from triage.services.offers import ACKNOWLEDGE_TASK
+from triage.services.placement import waiting_list
 
 logger = logging.getLogger(__name__)
 
@@ -99,3 +100,8 @@ def deliver_email(email_id: int) -> None:
 def send_notification_digests() -> int:
     """Daily: each officer's notifications not yet emailed, in one email each."""
     return notifications.send_digests()
+
+
+@shared_task(name=waiting_list.PURGE_TASK, acks_late=True, ignore_result=True)
+def purge_abandoned_imports() -> int:
+    return waiting_list.purge_abandoned_imports()

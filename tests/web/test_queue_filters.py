@@ -845,6 +845,30 @@ def test_at_most_a_page_of_offers_is_assigned_at_once(app, staff_client, submitt
     assert factories.get(Offer, offer.id).assigned_to_id is None
 
 
+# --- Pages ----------------------------------------------------------------------------
+
+
+def test_pages_follow_one_another_in_queue_order(app, staff_client, submitter, monkeypatch):
+    """Each page takes up where the one before stopped: together they are the whole
+    queue, in order, each offer once (the CSV has it unpaged)."""
+    monkeypatch.setattr("triage.queue.views.PAGE_SIZE", 3)
+    now = datetime.now(UTC)
+    ids = [factories.submitted_offer(submitter).id for _ in range(8)]
+    _score(app, *ids[:7])  # the last is not scored yet
+    # Waiting longest first, whatever order they came in.
+    for offer_id, days in zip(ids, [3, 9, 1, 7, 5, 2, 8, 4], strict=True):
+        _set(app, offer_id, submitted_at=now - timedelta(days=days))
+    _set(app, ids[4], status="declined")  # decided: after every open offer
+    shown = [_refs(staff_client.get(f"/queue?page={page}")) for page in (1, 2, 3)]
+    assert [len(page) for page in shown] == [3, 3, 2]
+    scored_open = [ids[1], ids[6], ids[3], ids[0], ids[5], ids[2]]  # by days waiting
+    expected = [_ref(offer_id) for offer_id in [*scored_open, ids[7], ids[4]]]
+    assert [ref for page in shown for ref in page] == expected
+    # The unscored offer sorts after the scored ones (no band, no score).
+    assert [row[0] for row in _csv(staff_client.get("/queue.csv"))[1:]] == expected
+    assert _refs(staff_client.get("/queue?page=99")) == shown[2]
+
+
 # --- Queries ------------------------------------------------------------------------
 
 

@@ -130,6 +130,7 @@ def test_administrators_see_the_staff_accounts(admin_client, admin, commissioner
     assert navigation(response) == [
         "Submitted offers",
         "Supply and demand",
+        "Placements",
         "Staff accounts",
         "Scoring policy",
         "Audit log",

@@ -5,6 +5,13 @@ from triage.models.email import EmailMessage
 from triage.models.notes import InternalNote, OfferFlag, StaffNotification
 from triage.models.offers import Offer, OfferCohort, OfferUnitType
 from triage.models.outbox import OutboxMessage
+from triage.models.placement import (
+    Nomination,
+    PlacementUnit,
+    SharingPair,
+    WaitingListImport,
+    WaitingPerson,
+)
 from triage.models.scores import OfferScore, PolicyVersion, RescoreItem, RescoreRun
 from triage.models.triage import AuditEvent, OfferMessage, ScoreOverride
 from triage.models.users import LoginFailure, LoginSession, Organisation, User
@@ -18,6 +25,7 @@ __all__ = [
     "InternalNote",
     "LoginFailure",
     "LoginSession",
+    "Nomination",
     "Offer",
     "OfferCohort",
     "OfferFlag",
@@ -25,9 +33,13 @@ __all__ = [
     "OfferUnitType",
     "Organisation",
     "OutboxMessage",
+    "PlacementUnit",
     "PolicyVersion",
     "RescoreItem",
     "RescoreRun",
+    "SharingPair",
     "StaffNotification",
     "User",
+    "WaitingListImport",
+    "WaitingPerson",
 ]

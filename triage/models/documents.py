@@ -21,6 +21,8 @@ class DocumentKind(enum.StrEnum):
     PHOTO = "photo"
     RENT_BREAKDOWN = "rent_breakdown"
     EPC = "epc"
+    # Sent with an answer to the council's request for information.
+    ANSWER = "answer"
 
 
 DOCUMENT_KIND_LABELS = {
@@ -28,6 +30,7 @@ DOCUMENT_KIND_LABELS = {
     DocumentKind.PHOTO: "Photo",
     DocumentKind.RENT_BREAKDOWN: "Rent breakdown",
     DocumentKind.EPC: "Energy performance certificate (EPC)",
+    DocumentKind.ANSWER: "Sent with an answer",
 }
 
 
@@ -43,6 +46,10 @@ class Document(Base):
     size_bytes: Mapped[int]
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The answer it was sent with, for documents sent with an answer.
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offer_messages.id", ondelete="SET NULL"), index=True
+    )
 
     offer: Mapped[Offer] = relationship(back_populates="documents")
 

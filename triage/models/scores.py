@@ -29,6 +29,9 @@ class OfferScore(Base):
             "offer_id", "policy_version", "supply_basis", name="uq_offer_scores_offer_policy_supply"
         ),
         Index("ix_offer_scores_offer_id_created_at", "offer_id", "created_at"),
+        # The queue: each offer's newest score and the keys it sorts on, read from
+        # the index alone (triage/queue/ordering.py), never the wide rows.
+        Index("ix_offer_scores_queue_keys", "offer_id", "id", "red_flag_count", "band", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

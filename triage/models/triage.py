@@ -4,12 +4,16 @@ council and the submitter, and score overrides."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from triage.db import Base
 from triage.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from triage.models.documents import Document
 
 
 class AuditEvent(Base):
@@ -30,6 +34,10 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="RESTRICT"))
+    # A waiting-list record seen or changed: which one, never what it says.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("waiting_people.id", ondelete="RESTRICT"), index=True
+    )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40), index=True)
     from_status: Mapped[str | None] = mapped_column(String(30))
@@ -50,6 +58,10 @@ class OfferMessage(Base):
     from_council: Mapped[bool]
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    attachments: Mapped[list[Document]] = relationship(
+        order_by="Document.id", lazy="selectin", viewonly=True
+    )
 
 
 class ScoreOverride(Base):

@@ -38,7 +38,7 @@ from triage.fields import (
     TextField,
     YesNoField,
 )
-from triage.models.documents import DOCUMENT_KIND_LABELS
+from triage.models.documents import DOCUMENT_KIND_LABELS, DocumentKind
 from triage.services.policy import policy_in_force
 
 # Weekly amounts above these are typing mistakes, not rents.
@@ -455,7 +455,11 @@ class DocumentForm(FlaskForm):
     kind = ChoiceField(
         "What is the document?",
         required="Select what the document is",
-        choices=[(kind.value, label) for kind, label in DOCUMENT_KIND_LABELS.items()],
+        choices=[
+            (kind.value, label)
+            for kind, label in DOCUMENT_KIND_LABELS.items()
+            if kind is not DocumentKind.ANSWER
+        ],
     )
     file = FileField(
         "Upload a file", description="PDF, PNG or JPEG, 10MB or smaller", widget=GovFileInput()
@@ -500,5 +504,10 @@ class RespondForm(FlaskForm):
         required="Enter your answer",
         max_length=10000,
         noun="Your answer",
+    )
+    attachment = FileField(
+        "Attach a document (optional)",
+        description="A PDF, PNG or JPEG, 10MB at most",
+        widget=GovFileInput(),
     )
     submit = SubmitField("Send your answer", widget=GovSubmitInput())

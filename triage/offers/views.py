@@ -102,9 +102,22 @@ def respond(offer_id: int) -> Any:
     form = forms.RespondForm()
     if not form.validate_on_submit():
         return _submitted_page(offer, form)
+    upload = request.files.get(form.attachment.name)
+    attachment = (upload.stream, upload.filename) if upload and upload.filename else None
     try:
         version = int(form.version.data or -1)
-        decisions.respond(offer, current_user.user, seen_version=version, answer=form.answer.data)
+        decisions.respond(
+            offer,
+            current_user.user,
+            seen_version=version,
+            answer=form.answer.data,
+            attachment=attachment,
+        )
+    except documents.UploadRefused as refused:
+        db.session.rollback()
+        db.session.expire_all()
+        form.attachment.errors = [str(refused)]
+        return _submitted_page(offer, form)
     except (StaleOffer, TransitionRefused, ValueError):
         db.session.rollback()
         db.session.expire_all()

@@ -94,25 +94,22 @@ def by_when(when: str) -> str:
 @blueprint.get("/dashboard")
 @staff_required
 def dashboard() -> str:
-    now = datetime.now(UTC)
-    figures = supply.dashboard(policy_in_force(), now)
+    figures = supply.dashboard(policy_in_force())
     return render_template(
         "views/queue/dashboard.html",
         figures=figures,
-        now=now,
+        now=datetime.now(UTC),
         need_chart=need_chart(figures),
         timeline_chart=timeline_chart(figures),
         by_when=by_when,
-        no_timing=supply.NO_TIMING,
     )
 
 
 @blueprint.get("/dashboard.csv")
 @staff_required
 def dashboard_csv() -> Response:
-    now = datetime.now(UTC)
-    figures = supply.dashboard(policy_in_force(), now)
-    return csv_response(csv_rows(figures), f"supply-and-demand-{now:%Y-%m-%d}.csv")
+    figures = supply.dashboard(policy_in_force())
+    return csv_response(csv_rows(figures), f"supply-and-demand-{datetime.now(UTC):%Y-%m-%d}.csv")
 
 
 def csv_rows(figures: supply.Dashboard) -> Iterator[list[object]]:
@@ -124,6 +121,8 @@ def csv_rows(figures: supply.Dashboard) -> Iterator[list[object]]:
         "Planned scheme units",
         "Approved offer units",
         "Units in offers under review",
+        "People placed in existing schemes",
+        "People waiting now",
         "Remaining unmet need",
     ]
     for row in figures.cohorts:
@@ -134,6 +133,8 @@ def csv_rows(figures: supply.Dashboard) -> Iterator[list[object]]:
             row.pipeline,
             row.approved,
             row.under_review,
+            row.housed,
+            row.waiting,
             row.remaining,
         ]
     totals = figures.totals
@@ -144,6 +145,8 @@ def csv_rows(figures: supply.Dashboard) -> Iterator[list[object]]:
         totals.pipeline,
         totals.approved,
         totals.under_review,
+        totals.housed,
+        totals.waiting,
         totals.remaining,
     ]
     yield []
@@ -158,9 +161,10 @@ def csv_rows(figures: supply.Dashboard) -> Iterator[list[object]]:
     yield ["To be sought from the open market (forecast less planned schemes)", totals.open_market]
     yield ["Units in approved offers", totals.approved]
     yield ["Units in offers under review", totals.under_review]
+    yield ["People placed in vacancies of existing schemes", totals.housed]
     yield ["Remaining unmet need now", totals.remaining]
     yield []
-    yield ["Stage", "Offers", "Median days", "What the time measures"]
+    yield ["Stage", "Offers now", "Median days in the stage", "What the time measures"]
     for stage in figures.stages:
         median = "" if stage.median_days is None else round(stage.median_days, 1)
         yield [stage.label, stage.offers, median, stage.measures]

@@ -29,7 +29,7 @@ from triage.models.offers import OPEN_STATUSES, OfferStatus
 from triage.models.users import Role
 from triage.queue import filters as queue_filters
 from triage.queue.filters import Officer, QueueFilters
-from triage.queue.ordering import queue_query
+from triage.queue.ordering import in_queue_order, queue_keys
 from triage.services import scoring
 from triage.services.policy import policy_in_force
 from triage.template_helpers import UK
@@ -60,14 +60,25 @@ def officers() -> list[Officer]:
     return [Officer(row.id, row.full_name, row.is_active) for row in rows]
 
 
-def filtered_queue(policy: Policy, filters: QueueFilters) -> Select[Any]:
+def filtered_queue(
+    policy: Policy, filters: QueueFilters, *, limit: int | None = None, offset: int = 0
+) -> Select[Any]:
     """Rows of (offer, organisation, newest score or None, assigned officer's name
-    or None), filtered, in queue order: one query however many rows."""
+    or None), filtered, in queue order (with `limit`, one page): one query however
+    many rows."""
     return (
-        queue_filters.apply(queue_query(policy), filters)
+        in_queue_order(
+            policy, queue_filters.apply(queue_keys(), filters), limit=limit, offset=offset
+        )
         .outerjoin(Assignee, Assignee.id == Offer.assigned_to_id)
         .add_columns(Assignee.full_name.label("assigned_name"))
     )
+
+
+def count_filtered(filters: QueueFilters) -> int:
+    """How many submitted offers pass the filters."""
+    keys = queue_filters.apply(queue_keys(), filters).subquery()
+    return db.session.scalar(select(func.count()).select_from(keys)) or 0
 
 
 def days_waiting(offer: Offer, now: datetime) -> int | None:
@@ -92,15 +103,14 @@ def render_queue(
     policy = policy_in_force()
     people = officers()
     filters = queue_filters.parse(args, policy, people)
-    ordered = filtered_queue(policy, filters)
-    total = (
-        db.session.scalar(select(func.count()).select_from(ordered.order_by(None).subquery())) or 0
-    )
+    total = count_filtered(filters)
     pages_total = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     # Clamped, so a page number past the end (or past what the database can hold)
     # shows the last page rather than failing.
     page = min(max(args.get("page", 1, type=int) or 1, 1), pages_total)
-    listed = db.session.execute(ordered.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    listed = db.session.execute(
+        filtered_queue(policy, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    ).all()
     now = datetime.now(UTC)
     can_assign = current_user.has_role(*DECIDERS)
     if can_assign and bulk_form is None:

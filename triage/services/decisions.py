@@ -3,12 +3,16 @@ with it: the message, the email to the submitter, rescoring after an approval.""
 
 from __future__ import annotations
 
+from typing import IO
+
 from flask import render_template
 from sqlalchemy import select
 
 from triage import db
 from triage.models import Offer, OfferMessage, OfferScore, ScoreOverride, User
-from triage.services import emails, notifications, scoring
+from triage.models.documents import DocumentKind
+from triage.services import documents, emails, notifications, scoring
+from triage.services.placement import units as placement_units
 from triage.workflow import (
     DECLINE_CONCERN_LABELS,
     Action,
@@ -85,12 +89,33 @@ def request_information(
     )
 
 
-def respond(offer: Offer, submitter: User, *, seen_version: int, answer: str) -> OfferMessage:
+def respond(
+    offer: Offer,
+    submitter: User,
+    *,
+    seen_version: int,
+    answer: str,
+    attachment: tuple[IO[bytes], str] | None = None,
+) -> OfferMessage:
+    """Send the submitter's answer, with a document if they attached one: both or
+    neither (a refused file raises UploadRefused and nothing is saved)."""
     perform(offer, Action.RESPOND, submitter, seen_version=seen_version, commit=False)
     message = OfferMessage(
         offer_id=offer.id, author_id=submitter.id, from_council=False, body=answer
     )
     db.session.add(message)
+    if attachment is not None:
+        db.session.flush()
+        stream, filename = attachment
+        documents.store(
+            offer,
+            submitter,
+            DocumentKind.ANSWER,
+            stream,
+            filename,
+            message_id=message.id,
+            commit=False,
+        )
     notifications.notify_answered(offer)
     db.session.commit()
     return message
@@ -140,6 +165,8 @@ def approve(offer: Offer, actor: User, *, seen_version: int, reasons: str) -> Of
         detail=reasons,
         decision_reasons=reasons,
     )
+    # Referred to the placement team in the same transaction as the decision.
+    placement_units.refer_approved_offer(offer, actor)
     _email_submitter(
         offer,
         "decision",

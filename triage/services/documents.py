@@ -57,7 +57,16 @@ def upload_dir() -> Path:
     return path
 
 
-def store(offer: Offer, user: User, kind: str, stream: IO[bytes], filename: str) -> Document:
+def store(
+    offer: Offer,
+    user: User,
+    kind: str,
+    stream: IO[bytes],
+    filename: str,
+    *,
+    message_id: int | None = None,
+    commit: bool = True,
+) -> Document:
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     head = stream.read(16)
     if not head:
@@ -88,9 +97,11 @@ def store(offer: Offer, user: User, kind: str, stream: IO[bytes], filename: str)
         content_type=sniffed.content_type,
         size_bytes=size,
         uploaded_by_id=user.id,
+        message_id=message_id,
     )
     db.session.add(document)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return document
 
 

@@ -1,0 +1,61 @@
+"""The queue's pages and the dashboard's stage times on PostgreSQL, which takes
+its own path for the median (percentile_cont) and plans the paged queue its own
+way."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import update
+
+from tests import factories
+from tests.factories import soup
+from tests.test_stage_times import DASHBOARD, known_histories, stages_table
+from triage import db
+from triage.models import Offer
+from workers import tasks
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_median_time_in_each_stage_on_postgresql(
+    app: Flask, staff_client, submitter, commissioner
+) -> None:
+    known_histories(app, submitter, commissioner)
+    rows = stages_table(staff_client.get(DASHBOARD))
+    assert rows["Submitted"] == ["1", "1.0 days", "Offers that have left this stage: 3"]
+    assert rows["Scored"] == ["0", "2.0 days", "Offers that have left this stage: 3"]
+    assert rows["Under review"] == ["1", "2.5 days", "Offers that have left this stage: 4"]
+    assert rows["Information requested"][1:] == [
+        "2.0 days",
+        "Offers that have left this stage: 2",
+    ]
+
+
+def test_pages_follow_one_another_on_postgresql(
+    app: Flask, staff_client, submitter, monkeypatch
+) -> None:
+    monkeypatch.setattr("triage.queue.views.PAGE_SIZE", 2)
+    now = datetime.now(UTC)
+    ids = [factories.submitted_offer(submitter).id for _ in range(5)]
+    with app.app_context():
+        for offer_id, days in zip(ids, [3, 9, 1, 7, 5], strict=True):
+            tasks.score_offer(offer_id)
+            db.session.execute(
+                update(Offer)
+                .where(Offer.id == offer_id)
+                .values(submitted_at=now - timedelta(days=days))
+            )
+        db.session.commit()
+        references = {offer_id: db.session.get(Offer, offer_id).reference for offer_id in ids}
+    shown = [
+        [
+            row.select_one("a.govuk-link").get_text(strip=True)
+            for row in soup(staff_client.get(f"/queue?page={page}")).select("tbody tr")
+        ]
+        for page in (1, 2, 3)
+    ]
+    expected = [references[offer_id] for offer_id in (ids[1], ids[3], ids[4], ids[0], ids[2])]
+    assert [ref for page in shown for ref in page] == expected

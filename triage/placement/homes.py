@@ -1,0 +1,193 @@
+"""Homes: the list, registering a vacancy, one home with its shortlist and
+nominations, recording outcomes, and the proposal for every home at once. The
+proposal is a suggestion the team accepts or changes home by home; nothing about
+a person is decided by the matcher."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from werkzeug.wrappers import Response
+
+from rules.offer import SupportModel, label
+from triage import db
+from triage.models import Nomination, PlacementUnit
+from triage.models.placement import NominationStatus
+from triage.placement.forms import OUTCOME_CHOICES, NominateForm, OutcomeForm, VacancyForm
+from triage.placement.views import (
+    blueprint,
+    cohort_labels,
+    flash_done,
+    not_found_unless,
+    officer,
+    placement_required,
+    redirect_to,
+    today,
+)
+from triage.services.placement import matching, waiting_list
+from triage.services.placement import nominations as nomination_service
+from triage.services.placement import units as unit_service
+from triage.services.policy import policy_in_force
+from triage.workflow import record
+
+SHORTLIST_VIEWED = "shortlist_viewed"
+PROPOSAL_VIEWED = "proposal_viewed"
+
+
+@blueprint.get("/homes")
+@placement_required
+def homes() -> str:
+    units = unit_service.all_units()
+    return render_template(
+        "views/placement/homes.html",
+        units=units,
+        occupancy=unit_service.occupancy(units),
+        cohorts=cohort_labels(policy_in_force()),
+    )
+
+
+@blueprint.route("/homes/new", methods=["GET", "POST"])
+@placement_required
+def register_vacancy() -> str | Response:
+    policy = policy_in_force()
+    form = VacancyForm(policy=policy)
+    if form.validate_on_submit():
+        unit = PlacementUnit(
+            scheme=form.scheme.data,
+            description=form.description.data,
+            postcode_district=form.postcode_district.data.upper(),
+            cohorts=form.cohorts.data,
+            configuration=form.configuration.data,
+            support_model=form.support_model.data,
+            self_contained=bool(form.self_contained.answer),
+            wheelchair_accessible=bool(form.wheelchair_accessible.answer),
+            level_access=bool(form.level_access.answer),
+            places=form.places.data,
+            age_min=form.age_min.data,
+            age_max=form.age_max.data,
+        )
+        unit_service.register_vacancy(unit, officer())
+        flash_done(f"Vacancy {unit.reference} registered")
+        return redirect_to("placement.home", unit_id=unit.id)
+    return render_template("views/placement/vacancy_form.html", form=form)
+
+
+def _render_home(unit: PlacementUnit, error: str | None = None) -> str:
+    policy = policy_in_force()
+    found = matching.unit_shortlist(unit, policy, today())
+    record(None, officer(), SHORTLIST_VIEWED, detail=f"Home {unit.reference}")
+    db.session.commit()
+    people = {row.reference: row for row in waiting_list.waiting_people()}
+    return render_template(
+        "views/placement/home.html",
+        unit=unit,
+        found=found,
+        people=people,
+        nominations=nomination_service.for_unit(unit),
+        cohort_names=[cohort_labels(policy).get(code, code) for code in unit.cohort_codes],
+        support_label=label(SupportModel(unit.support_model)),
+        nominate_form=NominateForm(formdata=None),
+        error=error,
+    )
+
+
+@blueprint.get("/homes/<int:unit_id>")
+@placement_required
+def home(unit_id: int) -> str:
+    unit = not_found_unless(db.session.get(PlacementUnit, unit_id))
+    return _render_home(unit)
+
+
+@blueprint.post("/homes/<int:unit_id>/nominate")
+@placement_required
+def nominate(unit_id: int) -> str | Response:
+    unit = not_found_unless(db.session.get(PlacementUnit, unit_id))
+    form = NominateForm()
+    person_id = form.person_id.data or ""
+    if not form.validate_on_submit() or not person_id.isdigit():
+        return redirect_to("placement.home", unit_id=unit.id)
+    person = not_found_unless(waiting_list.get(int(person_id)))
+    try:
+        nomination = nomination_service.nominate(
+            unit, person, officer(), policy_in_force(), today()
+        )
+    except nomination_service.NominationRefused as refused:
+        db.session.rollback()
+        return _render_home(unit, error=str(refused))
+    flash_done(f"{person.reference} nominated for {unit.reference}")
+    return redirect_to("placement.nomination", nomination_id=nomination.id)
+
+
+def _render_nomination(nomination: Nomination, form: OutcomeForm, error: str | None = None) -> str:
+    next_statuses = nomination_service.NEXT_STATUSES.get(NominationStatus(nomination.status), ())
+    offered = {status.value for status in next_statuses}
+    form.outcome.choices = [choice for choice in OUTCOME_CHOICES if choice[0] in offered]
+    return render_template(
+        "views/placement/nomination.html",
+        nomination=nomination,
+        form=form,
+        next_statuses=next_statuses,
+        error=error,
+    )
+
+
+@blueprint.get("/nominations/<int:nomination_id>")
+@placement_required
+def nomination(nomination_id: int) -> str:
+    found = not_found_unless(db.session.get(Nomination, nomination_id))
+    record(None, officer(), waiting_list.VIEWED, person_id=found.person_id)
+    db.session.commit()
+    form = OutcomeForm(formdata=None, seen_status=found.status)
+    return _render_nomination(found, form)
+
+
+@blueprint.post("/nominations/<int:nomination_id>")
+@placement_required
+def record_outcome(nomination_id: int) -> str | Response:
+    found = not_found_unless(db.session.get(Nomination, nomination_id))
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        outcome = NominationStatus(form.outcome.data)
+        try:
+            closed = nomination_service.record_outcome(
+                found,
+                outcome,
+                officer(),
+                seen_status=form.seen_status.data or "",
+                reason=form.decline_reason.data if outcome is NominationStatus.DECLINED else None,
+                unavailable_until=form.unavailable_until.data
+                if outcome is NominationStatus.DECLINED
+                else None,
+                moved_in_on=form.moved_in_on.data,
+            )
+        except nomination_service.NominationRefused as refused:
+            db.session.rollback()
+            db.session.refresh(found)
+            return _render_nomination(
+                found, OutcomeForm(formdata=None, seen_status=found.status), error=str(refused)
+            )
+        message = f"Recorded: {found.person.reference} {found.status_label.lower()}"
+        if closed:
+            message += (
+                f"; {len(closed)} other open nomination{'s' if len(closed) != 1 else ''} closed"
+            )
+        flash_done(message)
+        return redirect_to("placement.nomination", nomination_id=found.id)
+    return _render_nomination(found, form)
+
+
+@blueprint.get("/proposal")
+@placement_required
+def proposal() -> str:
+    policy = policy_in_force()
+    proposed = matching.proposal_for_all(policy, today())
+    record(None, officer(), PROPOSAL_VIEWED, detail=f"{len(proposed.units)} homes")
+    db.session.commit()
+    people = {row.reference: row for row in waiting_list.waiting_people()}
+    return render_template(
+        "views/placement/proposal.html",
+        proposed=proposed,
+        people=people,
+        cohorts=cohort_labels(policy),
+        nominate_form=NominateForm(formdata=None),
+        requested_unit=request.args.get("home"),
+    )

@@ -1,0 +1,1 @@
+"""The placement team's work: homes, the waiting list, matching and nominations."""

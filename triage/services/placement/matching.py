@@ -1,0 +1,56 @@
+"""Glue between the database and the pure matcher in `rules.matching`: load the
+people waiting and the homes with free places, and ask for one home's shortlist
+or a proposal for every home at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rules.matching.people import Person, SharingRules, Unit
+from rules.matching.proposal import Proposal, propose
+from rules.matching.shortlist import Shortlist, shortlist
+from rules.policy_data import Policy
+from triage.models import PlacementUnit
+from triage.services.placement import units as unit_service
+from triage.services.placement import waiting_list
+
+
+def _people() -> list[Person]:
+    return [row.as_person() for row in waiting_list.waiting_people()]
+
+
+def _sharing() -> SharingRules:
+    return SharingRules(may_share=waiting_list.all_sharing_pairs())
+
+
+def _as_matchable(unit: PlacementUnit, occupancy: unit_service.Occupancy) -> Unit:
+    """The home as the matcher sees it: the people already in it (or nominated to
+    it) are occupants, who take places and whom newcomers must be able to share with."""
+    return unit.as_unit(occupants=occupancy.occupants)
+
+
+@dataclass(frozen=True)
+class UnitShortlist:
+    unit: PlacementUnit
+    occupancy: unit_service.Occupancy
+    result: Shortlist
+
+
+def unit_shortlist(unit: PlacementUnit, policy: Policy, today: date) -> UnitShortlist:
+    occupancy = unit_service.occupancy([unit])[unit.id]
+    result = shortlist(_as_matchable(unit, occupancy), _people(), policy, today, _sharing())
+    return UnitShortlist(unit, occupancy, result)
+
+
+@dataclass(frozen=True)
+class HomesProposal:
+    units: dict[str, PlacementUnit]
+    proposal: Proposal
+
+
+def proposal_for_all(policy: Policy, today: date) -> HomesProposal:
+    free = unit_service.units_with_free_places()
+    matchable = [_as_matchable(unit, occupancy) for unit, occupancy in free]
+    result = propose(matchable, _people(), policy, today, _sharing())
+    return HomesProposal({unit.reference: unit for unit, _ in free}, result)

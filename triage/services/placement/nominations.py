@@ -1,0 +1,224 @@
+"""Nominations and what came of them. A nomination keeps the home's shortlist as
+it stood when it was made, so "why this person" can be answered later; a move-in
+closes the person's other open nominations and takes them off the waiting list."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from rules.policy_data import Policy
+from triage import db
+from triage.models import Nomination, PlacementUnit, User, WaitingPerson
+from triage.models.placement import (
+    OPEN_NOMINATION_STATUSES,
+    NominationStatus,
+    PersonStatus,
+    UnitSource,
+)
+from triage.models.types import utcnow
+from triage.services.placement import matching
+from triage.workflow import record
+
+NOMINATED = "nominated"
+OUTCOME = "nomination_outcome"
+
+ACTION_LABELS = {NOMINATED: "Nominated for a home", OUTCOME: "Nomination outcome recorded"}
+
+# Which outcome may follow which: a nomination moves forward, or ends.
+NEXT_STATUSES: dict[NominationStatus, tuple[NominationStatus, ...]] = {
+    NominationStatus.NOMINATED: (
+        NominationStatus.OFFERED,
+        NominationStatus.ACCEPTED,
+        NominationStatus.DECLINED,
+        NominationStatus.MOVED_IN,
+        NominationStatus.CLOSED,
+    ),
+    NominationStatus.OFFERED: (
+        NominationStatus.ACCEPTED,
+        NominationStatus.DECLINED,
+        NominationStatus.MOVED_IN,
+        NominationStatus.CLOSED,
+    ),
+    NominationStatus.ACCEPTED: (
+        NominationStatus.DECLINED,
+        NominationStatus.MOVED_IN,
+        NominationStatus.CLOSED,
+    ),
+}
+
+
+class NominationRefused(Exception):
+    """Why a nomination or an outcome could not be recorded, in words for the page."""
+
+
+def _plain(value: Any) -> Any:
+    """The shortlist as JSON: dataclasses to dicts, enums and dates to strings."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return _plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(item) for item in value]
+        return sorted(items) if isinstance(value, set | frozenset) else items
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def nominate(
+    unit: PlacementUnit, person: WaitingPerson, officer: User, policy: Policy, today: date
+) -> Nomination:
+    # Lock the home's row, so two officers cannot both take its last place.
+    db.session.execute(
+        select(PlacementUnit.id).where(PlacementUnit.id == unit.id).with_for_update()
+    )
+    if person.status != PersonStatus.WAITING:
+        raise NominationRefused(f"{person.reference} is no longer on the waiting list.")
+    already = db.session.scalar(
+        select(Nomination.id).where(
+            Nomination.unit_id == unit.id,
+            Nomination.person_id == person.id,
+            Nomination.status.in_(sorted(OPEN_NOMINATION_STATUSES)),
+        )
+    )
+    if already:
+        raise NominationRefused(f"{person.reference} is already nominated for this home.")
+    found = matching.unit_shortlist(unit, policy, today)
+    if found.occupancy.free < 1:
+        raise NominationRefused("This home has no free place.")
+    candidate = next(
+        (item for item in found.result.candidates if item.person_reference == person.reference),
+        None,
+    )
+    if candidate is None:
+        excluded = next(
+            (item for item in found.result.excluded if item.person_reference == person.reference),
+            None,
+        )
+        why = " " + " ".join(item.reason for item in excluded.exclusions) if excluded else ""
+        raise NominationRefused(f"{person.reference} is not eligible for this home.{why}")
+    nomination = Nomination(
+        unit_id=unit.id,
+        person_id=person.id,
+        status=NominationStatus.NOMINATED,
+        rank=candidate.rank,
+        fit=candidate.fit.total,
+        # The ranked list only: who was left out is a count, as the reasons for
+        # thousands of exclusions would swamp the record and answer nothing.
+        shortlist={
+            "made_on": today.isoformat(),
+            "candidates": _plain(list(found.result.candidates)),
+            "excluded_count": len(found.result.excluded),
+        },
+        nominated_by_id=officer.id,
+    )
+    db.session.add(nomination)
+    db.session.flush()
+    record(None, officer, NOMINATED, detail=f"Home {unit.reference}", person_id=person.id)
+    db.session.commit()
+    return nomination
+
+
+def record_outcome(
+    nomination: Nomination,
+    outcome: NominationStatus,
+    officer: User,
+    *,
+    seen_status: str,
+    reason: str | None = None,
+    unavailable_until: date | None = None,
+    moved_in_on: date | None = None,
+) -> list[Nomination]:
+    """Record what happened; returns other nominations a move-in closed."""
+    db.session.execute(
+        select(Nomination.id).where(Nomination.id == nomination.id).with_for_update()
+    )
+    db.session.refresh(nomination)
+    if nomination.status != seen_status:
+        raise NominationRefused(
+            "This nomination changed since you opened the page. Check its status and try again."
+        )
+    allowed = NEXT_STATUSES.get(NominationStatus(nomination.status), ())
+    if outcome not in allowed:
+        raise NominationRefused(
+            f"A nomination that is {nomination.status_label.lower()} cannot be marked "
+            f"{outcome.value.replace('_', ' ')}."
+        )
+    person = nomination.person
+    nomination.status = outcome
+    nomination.updated_at = utcnow()
+    closed: list[Nomination] = []
+    if outcome is NominationStatus.DECLINED:
+        nomination.decline_reason = reason
+        if unavailable_until is not None:
+            person.unavailable_until = unavailable_until
+            person.version += 1
+    if outcome is NominationStatus.MOVED_IN:
+        nomination.moved_in_on = moved_in_on or utcnow().date()
+        person.status = PersonStatus.MOVED_IN
+        person.version += 1
+        closed = list(
+            db.session.scalars(
+                select(Nomination).where(
+                    Nomination.person_id == person.id,
+                    Nomination.id != nomination.id,
+                    Nomination.status.in_(sorted(OPEN_NOMINATION_STATUSES)),
+                )
+            )
+        )
+        for other in closed:
+            other.status = NominationStatus.CLOSED
+            other.decline_reason = f"Closed: moved in to {nomination.unit.reference}"
+    record(
+        None,
+        officer,
+        OUTCOME,
+        detail=f"Home {nomination.unit.reference}: {outcome.value.replace('_', ' ')}",
+        person_id=person.id,
+    )
+    db.session.commit()
+    return closed
+
+
+def for_unit(unit: PlacementUnit) -> list[Nomination]:
+    return list(
+        db.session.scalars(
+            select(Nomination).where(Nomination.unit_id == unit.id).order_by(Nomination.id.desc())
+        )
+    )
+
+
+def for_person(person: WaitingPerson) -> list[Nomination]:
+    return list(
+        db.session.scalars(
+            select(Nomination)
+            .where(Nomination.person_id == person.id)
+            .order_by(Nomination.id.desc())
+        )
+    )
+
+
+def moved_in_to_vacancies_by_cohort() -> dict[str, int]:
+    """People housed in vacancies of existing schemes, by their cohort: need met
+    without new supply, so it comes off the cohort's unmet need. Moves into the
+    homes of approved offers are already counted as those offers' units."""
+    rows = db.session.execute(
+        select(WaitingPerson.cohort, Nomination.id)
+        .join(Nomination, Nomination.person_id == WaitingPerson.id)
+        .join(PlacementUnit, PlacementUnit.id == Nomination.unit_id)
+        .where(
+            Nomination.status == NominationStatus.MOVED_IN,
+            PlacementUnit.source == UnitSource.REGISTERED_VACANCY,
+        )
+    )
+    counts: dict[str, int] = {}
+    for cohort, _ in rows:
+        counts[cohort] = counts.get(cohort, 0) + 1
+    return counts

@@ -1,0 +1,389 @@
+"""The waiting list: importing it from CSV (previewed, then all or nothing), adding
+and editing people, and who may share with whom.
+
+Every view and change of a person's record goes into the audit log with the
+record's id and never its content: references are pseudonymous, and nothing
+else about a person is written to the log, to application logs or to a task.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Select, func, or_, select
+
+from rules.matching.people import Person
+from rules.policy_data import Policy
+from triage import db
+from triage.models import SharingPair, User, WaitingListImport, WaitingPerson
+from triage.models.placement import PersonStatus
+from triage.models.types import utcnow
+from triage.workflow import record
+
+if TYPE_CHECKING:
+    from rules.matching.people_csv import ParsedPeople, Problem
+
+VIEWED = "person_viewed"
+ADDED = "person_added"
+CHANGED = "person_changed"
+LIST_VIEWED = "waiting_list_viewed"
+LIST_EXPORTED = "waiting_list_exported"
+IMPORTED = "waiting_list_imported"
+SHARING_RECORDED = "sharing_recorded"
+SHARING_REMOVED = "sharing_removed"
+
+ACTION_LABELS = {
+    VIEWED: "Waiting-list record viewed",
+    ADDED: "Waiting-list record added",
+    CHANGED: "Waiting-list record changed",
+    LIST_VIEWED: "Waiting list viewed",
+    LIST_EXPORTED: "Waiting list downloaded",
+    IMPORTED: "Waiting list imported",
+    SHARING_RECORDED: "Recorded who may share",
+    SHARING_REMOVED: "Removed who may share",
+}
+
+
+def cohort_codes(policy: Policy) -> list[str]:
+    return [cohort.code for cohort in policy.cohorts]
+
+
+# Importing ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What confirming an import would do."""
+
+    people: list[Person]
+    new: list[Person]
+    changed: list[Person]
+    unchanged: list[Person]
+
+
+def _by_reference(references: Iterable[str]) -> dict[str, WaitingPerson]:
+    wanted = list(references)
+    found: dict[str, WaitingPerson] = {}
+    # Bounded IN lists: SQLite allows 32,766 parameters, PostgreSQL far more.
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        for row in db.session.scalars(
+            select(WaitingPerson).where(WaitingPerson.reference.in_(chunk))
+        ):
+            found[row.reference] = row
+    return found
+
+
+def plan(people: Sequence[Person]) -> ImportPlan:
+    existing = _by_reference(person.reference for person in people)
+    new, changed, unchanged = [], [], []
+    for person in people:
+        row = existing.get(person.reference)
+        if row is None:
+            new.append(person)
+        elif row.as_person() == person:
+            unchanged.append(person)
+        else:
+            changed.append(person)
+    return ImportPlan(list(people), new, changed, unchanged)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A checked upload: either problems (nothing kept) or an import awaiting the
+    officer's confirmation."""
+
+    problems: list[Problem]
+    pending: WaitingListImport | None = None
+
+
+def upload(data: bytes, policy: Policy, officer: User) -> Upload:
+    from rules.matching.people_csv import parse_people_csv
+
+    """Check a file. A clean one is kept (outside the web root, in the database)
+    until the officer confirms or abandons it; a file with problems is not kept."""
+    parsed: ParsedPeople = parse_people_csv(data, cohort_codes(policy))
+    if parsed.problems:
+        return Upload(parsed.problems)
+    # An officer's earlier upload they never confirmed goes: it holds personal data.
+    for abandoned in db.session.scalars(
+        select(WaitingListImport).where(
+            WaitingListImport.uploaded_by_id == officer.id,
+            WaitingListImport.confirmed_at.is_(None),
+        )
+    ):
+        db.session.delete(abandoned)
+    pending = WaitingListImport(
+        token=secrets.token_urlsafe(24),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content=data,
+        row_count=len(parsed.people),
+        uploaded_by_id=officer.id,
+    )
+    db.session.add(pending)
+    db.session.commit()
+    return Upload([], pending)
+
+
+def pending_import(token: str, officer: User) -> WaitingListImport | None:
+    """An import this officer uploaded and has not yet confirmed."""
+    return db.session.scalar(
+        select(WaitingListImport).where(
+            WaitingListImport.token == token,
+            WaitingListImport.uploaded_by_id == officer.id,
+        )
+    )
+
+
+def parse_pending(pending: WaitingListImport, policy: Policy) -> ParsedPeople:
+    from rules.matching.people_csv import parse_people_csv
+
+    return parse_people_csv(pending.content or b"", cohort_codes(policy))
+
+
+def confirm(pending: WaitingListImport, policy: Policy, officer: User) -> ImportPlan | None:
+    """Apply an import in one transaction: new people added, changed ones updated,
+    the rest untouched, so importing the same file again adds nobody. None if the
+    file is no longer clean (the policy's cohorts changed since the preview)."""
+    parsed = parse_pending(pending, policy)
+    if parsed.problems or pending.confirmed_at is not None:
+        return None
+    import_plan = plan(parsed.people)
+    existing = _by_reference(person.reference for person in import_plan.changed)
+    for person in import_plan.new:
+        row = WaitingPerson(reference=person.reference, status=PersonStatus.WAITING)
+        row.take(person)
+        db.session.add(row)
+        db.session.flush()
+        record(None, officer, ADDED, detail="From a waiting-list import", person_id=row.id)
+    for person in import_plan.changed:
+        row = existing[person.reference]
+        row.take(person)
+        row.version += 1
+        record(None, officer, CHANGED, detail="From a waiting-list import", person_id=row.id)
+    pending.confirmed_at = utcnow()
+    pending.added = len(import_plan.new)
+    pending.updated = len(import_plan.changed)
+    # The file holds special-category data: keep only what the import did.
+    pending.content = None
+    record(
+        None,
+        officer,
+        IMPORTED,
+        detail=f"{len(import_plan.new)} added, {len(import_plan.changed)} changed, "
+        f"{len(import_plan.unchanged)} unchanged",
+    )
+    db.session.commit()
+    return import_plan
+
+
+# An upload never confirmed is deleted after this long: it holds personal data.
+ABANDONED_AFTER = timedelta(hours=24)
+PURGE_TASK = "placement.purge_abandoned_imports"
+
+
+def purge_abandoned_imports() -> int:
+    """Delete uploads nobody confirmed within a day. Safe to run twice."""
+    cutoff = utcnow() - ABANDONED_AFTER
+    abandoned = db.session.scalars(
+        select(WaitingListImport).where(
+            WaitingListImport.confirmed_at.is_(None), WaitingListImport.uploaded_at < cutoff
+        )
+    ).all()
+    for pending in abandoned:
+        db.session.delete(pending)
+    db.session.commit()
+    return len(abandoned)
+
+
+def abandon(pending: WaitingListImport) -> None:
+    if pending.confirmed_at is None:
+        db.session.delete(pending)
+        db.session.commit()
+
+
+# One person -------------------------------------------------------------------
+
+
+def get(person_id: int) -> WaitingPerson | None:
+    return db.session.get(WaitingPerson, person_id)
+
+
+def viewed(person: WaitingPerson, officer: User) -> None:
+    record(None, officer, VIEWED, person_id=person.id)
+    db.session.commit()
+
+
+def reference_taken(reference: str, except_id: int | None = None) -> bool:
+    query = select(WaitingPerson.id).where(func.upper(WaitingPerson.reference) == reference.upper())
+    if except_id is not None:
+        query = query.where(WaitingPerson.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def add(person: Person, officer: User) -> WaitingPerson:
+    row = WaitingPerson(reference=person.reference, status=PersonStatus.WAITING)
+    row.take(person)
+    db.session.add(row)
+    db.session.flush()
+    record(None, officer, ADDED, person_id=row.id)
+    db.session.commit()
+    return row
+
+
+def change(row: WaitingPerson, person: Person, officer: User, status: PersonStatus) -> bool:
+    """Save an edit; False (and nothing saved) when nothing changed."""
+    if row.as_person() == person and row.status == status:
+        return False
+    row.reference = person.reference
+    row.take(person)
+    row.status = status
+    row.version += 1
+    record(None, officer, CHANGED, person_id=row.id)
+    db.session.commit()
+    return True
+
+
+# The list ------------------------------------------------------------------
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    people: list[WaitingPerson]
+    total: int
+    page: int
+    pages: int
+
+
+def people_query(
+    cohort: str | None, status: str | None, search: str | None
+) -> Select[WaitingPerson]:
+    query = select(WaitingPerson)
+    if cohort:
+        query = query.where(WaitingPerson.cohort == cohort)
+    if status:
+        query = query.where(WaitingPerson.status == status)
+    if search:
+        query = query.where(WaitingPerson.reference.ilike(f"%{search.strip()}%"))
+    return query
+
+
+def people_page(
+    officer: User, *, cohort: str | None, status: str | None, search: str | None, page: int
+) -> PeoplePage:
+    query = people_query(cohort, status, search)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    people = db.session.scalars(
+        query.order_by(WaitingPerson.referred_on, WaitingPerson.reference)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    record(None, officer, LIST_VIEWED, detail=f"Page {page}, {len(people)} records")
+    db.session.commit()
+    return PeoplePage(list(people), total, page, pages)
+
+
+def export(officer: User) -> list[WaitingPerson]:
+    people = db.session.scalars(
+        select(WaitingPerson).order_by(WaitingPerson.referred_on, WaitingPerson.reference)
+    ).all()
+    record(None, officer, LIST_EXPORTED, detail=f"{len(people)} records")
+    db.session.commit()
+    return list(people)
+
+
+def waiting_people() -> list[WaitingPerson]:
+    return list(
+        db.session.scalars(
+            select(WaitingPerson)
+            .where(WaitingPerson.status == PersonStatus.WAITING)
+            .order_by(WaitingPerson.reference)
+        )
+    )
+
+
+def waiting_by_cohort() -> dict[str, int]:
+    rows = db.session.execute(
+        select(WaitingPerson.cohort, func.count())
+        .where(WaitingPerson.status == PersonStatus.WAITING)
+        .group_by(WaitingPerson.cohort)
+    )
+    return {cohort: count for cohort, count in rows}
+
+
+# Who may share with whom -----------------------------------------------------
+
+
+def sharing_partners(person: WaitingPerson) -> list[WaitingPerson]:
+    pairs = db.session.execute(
+        select(SharingPair.first_id, SharingPair.second_id).where(
+            or_(SharingPair.first_id == person.id, SharingPair.second_id == person.id)
+        )
+    ).all()
+    other_ids = [first if second == person.id else second for first, second in pairs]
+    if not other_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(WaitingPerson)
+            .where(WaitingPerson.id.in_(other_ids))
+            .order_by(WaitingPerson.reference)
+        )
+    )
+
+
+def record_sharing(person: WaitingPerson, other: WaitingPerson, officer: User) -> bool:
+    """Record that two people may share a home; False if it was already recorded."""
+    first, second = sorted((person.id, other.id))
+    exists = db.session.scalar(
+        select(SharingPair.id).where(SharingPair.first_id == first, SharingPair.second_id == second)
+    )
+    if exists:
+        return False
+    db.session.add(SharingPair(first_id=first, second_id=second, recorded_by_id=officer.id))
+    for party in (person, other):
+        record(None, officer, SHARING_RECORDED, person_id=party.id)
+    db.session.commit()
+    return True
+
+
+def remove_sharing(person: WaitingPerson, other: WaitingPerson, officer: User) -> bool:
+    first, second = sorted((person.id, other.id))
+    pair = db.session.scalar(
+        select(SharingPair).where(SharingPair.first_id == first, SharingPair.second_id == second)
+    )
+    if pair is None:
+        return False
+    db.session.delete(pair)
+    for party in (person, other):
+        record(None, officer, SHARING_REMOVED, person_id=party.id)
+    db.session.commit()
+    return True
+
+
+def all_sharing_pairs() -> frozenset[frozenset[str]]:
+    first = WaitingPerson.__table__.alias("first_person")
+    second = WaitingPerson.__table__.alias("second_person")
+    rows = db.session.execute(
+        select(first.c.reference, second.c.reference)
+        .select_from(SharingPair)
+        .join(first, first.c.id == SharingPair.first_id)
+        .join(second, second.c.id == SharingPair.second_id)
+    )
+    return frozenset(frozenset((a, b)) for a, b in rows)
+
+
+def by_reference(reference: str) -> WaitingPerson | None:
+    return db.session.scalar(
+        select(WaitingPerson).where(func.upper(WaitingPerson.reference) == reference.upper())
+    )
