@@ -93,15 +93,21 @@ def create_user_command(email: str, full_name: str, role: str, password: str) ->
     click.echo(f"Created {role} account for {email}.")
 
 
-@click.command("demo-data", help="Create one demo account per role and print the sign-ins.")
+@click.command(
+    "demo-data",
+    help="Create one demo account per role (and an example waiting list) and print the sign-ins.",
+)
 @with_appcontext
 def demo_data_command() -> None:
-    from triage.demo import DEMO_PASSWORD, load_demo_accounts
+    from triage.demo import DEMO_PASSWORD, load_demo_accounts, load_demo_placements
 
     accounts = load_demo_accounts()
+    people, homes = load_demo_placements()
     click.echo(f"Demo accounts (all use the password {DEMO_PASSWORD}):")
     for role, email in accounts:
         click.echo(f"  {role:<18} {email}")
+    if people:
+        click.echo(f"Example waiting list loaded: {people} people and {homes} vacant homes.")
 
 
 @click.command("dev", help="Run the web app and a Celery worker (with beat) together.")

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from triage import db
 from triage.auth.service import create_user, email_in_use, new_join_token
-from triage.models import Organisation
+from triage.models import Organisation, User
 from triage.models.users import OrganisationType, Role
 
 DEMO_PASSWORD = "demo-offer-triage"  # noqa: S105  (printed for the demo; never in production)
@@ -43,3 +43,61 @@ def load_demo_accounts() -> list[tuple[str, str]]:
             )
     db.session.commit()
     return [(role.value, email) for role, email, _name in ACCOUNTS]
+
+
+def load_demo_placements() -> tuple[int, int]:
+    """The example waiting list and homes in docs/, for the placement pages: people
+    (pseudonymous references only), vacancies and who may share. Loaded once: a
+    database with anyone on the waiting list is left alone."""
+    from rules.matching.people_csv import parse_people_csv
+    from rules.matching.units_json import parse_units_json
+    from triage.config import PROJECT_ROOT
+    from triage.models import PlacementUnit, SharingPair, WaitingPerson
+    from triage.models.placement import PersonStatus, UnitSource
+    from triage.services.policy import policy_in_force
+
+    if db.session.scalar(select(WaitingPerson.id).limit(1)) is not None:
+        return 0, 0
+    cohorts = [cohort.code for cohort in policy_in_force().cohorts]
+    docs = PROJECT_ROOT / "docs"
+    parsed = parse_people_csv((docs / "example-people.csv").read_bytes(), cohorts)
+    homes = parse_units_json((docs / "example-units.json").read_bytes(), cohorts)
+    ids: dict[str, int] = {}
+    for person in parsed.people:
+        row = WaitingPerson(reference=person.reference, status=PersonStatus.WAITING)
+        row.take(person)
+        db.session.add(row)
+        db.session.flush()
+        ids[person.reference] = row.id
+    for pair in homes.sharing.may_share:
+        known = sorted(ids[reference] for reference in pair if reference in ids)
+        if len(known) == 2:
+            db.session.add(
+                SharingPair(first_id=known[0], second_id=known[1], recorded_by_id=_admin_id())
+            )
+    for unit in homes.units:
+        db.session.add(
+            PlacementUnit(
+                reference=unit.reference,
+                source=UnitSource.REGISTERED_VACANCY,
+                scheme=unit.scheme,
+                cohorts=" ".join(sorted(unit.cohorts)),
+                configuration=unit.configuration.value,
+                postcode_district=unit.postcode_district,
+                support_model=unit.support_model.value,
+                self_contained=unit.self_contained,
+                wheelchair_accessible=unit.wheelchair_accessible,
+                level_access=unit.level_access,
+                places=unit.places,
+                age_min=unit.age_min,
+                age_max=unit.age_max,
+            )
+        )
+    db.session.commit()
+    return len(parsed.people), len(homes.units)
+
+
+def _admin_id() -> int:
+    user_id = db.session.scalar(select(User.id).where(User.email == "admin@example.com"))
+    assert user_id is not None, "load the demo accounts first"
+    return user_id

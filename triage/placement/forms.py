@@ -319,3 +319,9 @@ class OutcomeForm(FlaskForm):
     def validate_unavailable_until(self, field: OptionalDateField) -> None:
         if field.data and field.data <= date.today():
             raise ValidationError("Not available until must be a date in the future")
+
+
+class SearchForm(FlaskForm):
+    reference = TextField("Person reference", max_length=20, noun="Person reference")
+    submit = SubmitField("Search", widget=GovSubmitInput())
+    clear = SubmitField("Clear the search", widget=GovSubmitInput())

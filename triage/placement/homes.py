@@ -29,9 +29,6 @@ from triage.services.placement import units as unit_service
 from triage.services.policy import policy_in_force
 from triage.workflow import record
 
-SHORTLIST_VIEWED = "shortlist_viewed"
-PROPOSAL_VIEWED = "proposal_viewed"
-
 
 @blueprint.get("/homes")
 @placement_required
@@ -74,7 +71,7 @@ def register_vacancy() -> str | Response:
 def _render_home(unit: PlacementUnit, error: str | None = None) -> str:
     policy = policy_in_force()
     found = matching.unit_shortlist(unit, policy, today())
-    record(None, officer(), SHORTLIST_VIEWED, detail=f"Home {unit.reference}")
+    record(None, officer(), matching.SHORTLIST_VIEWED, detail=f"Home {unit.reference}")
     db.session.commit()
     people = {row.reference: row for row in waiting_list.waiting_people()}
     return render_template(
@@ -180,7 +177,7 @@ def record_outcome(nomination_id: int) -> str | Response:
 def proposal() -> str:
     policy = policy_in_force()
     proposed = matching.proposal_for_all(policy, today())
-    record(None, officer(), PROPOSAL_VIEWED, detail=f"{len(proposed.units)} homes")
+    record(None, officer(), matching.PROPOSAL_VIEWED, detail=f"{len(proposed.units)} homes")
     db.session.commit()
     people = {row.reference: row for row in waiting_list.waiting_people()}
     return render_template(

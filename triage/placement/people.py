@@ -3,12 +3,18 @@ download, and who may share with whom. Each view or change is audit-logged."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, session
 from werkzeug.wrappers import Response
 
 from triage.csv_export import csv_response
 from triage.models.placement import PersonStatus, WaitingPerson
-from triage.placement.forms import EditPersonForm, PersonForm, RemoveSharingForm, SharingForm
+from triage.placement.forms import (
+    EditPersonForm,
+    PersonForm,
+    RemoveSharingForm,
+    SearchForm,
+    SharingForm,
+)
 from triage.placement.views import (
     blueprint,
     cohort_labels,
@@ -22,6 +28,8 @@ from triage.placement.views import (
 from triage.services.placement import nominations as nomination_service
 from triage.services.placement import waiting_list
 from triage.services.policy import policy_in_force
+
+SEARCH_KEY = "placement_people_search"
 
 CSV_COLUMNS = (
     "person_reference",
@@ -52,7 +60,9 @@ def people() -> str:
     cohorts = cohort_labels(policy)
     cohort = request.args.get("cohort") or None
     status = request.args.get("status") or None
-    search = (request.args.get("search") or "").strip()[:20] or None
+    # Kept in the session, not the address: a reference typed to search for would
+    # otherwise be written to every access log the request passes through.
+    search = session.get(SEARCH_KEY) or None
     cohort = cohort if cohort in cohorts else None
     status = status if status in {item.value for item in PersonStatus} else None
     page = waiting_list.people_page(
@@ -62,8 +72,21 @@ def people() -> str:
         "views/placement/people.html",
         page=page,
         cohorts=cohorts,
-        chosen={"cohort": cohort or "", "status": status or "", "search": search or ""},
+        chosen={"cohort": cohort or "", "status": status or ""},
+        search=search or "",
+        search_form=SearchForm(formdata=None, reference=search or ""),
     )
+
+
+@blueprint.post("/people/search")
+@placement_required
+def search_people() -> Response:
+    form = SearchForm()
+    if form.validate_on_submit():
+        session[SEARCH_KEY] = (form.reference.data or "").strip().upper()[:20]
+        if form.clear.data:
+            session.pop(SEARCH_KEY, None)
+    return redirect_to("placement.people")
 
 
 @blueprint.get("/people.csv")

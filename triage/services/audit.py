@@ -16,6 +16,8 @@ from sqlalchemy.orm import aliased
 from triage import db
 from triage.models import AuditEvent, Offer, User
 from triage.services import flags, notes
+from triage.services.placement import matching, nominations, waiting_list
+from triage.services.placement import units as placement_units
 from triage.template_helpers import UK
 from triage.workflow import TRANSITIONS
 
@@ -26,6 +28,11 @@ ACTION_LABELS: dict[str, str] = {
     notes.NOTE_ACTION: "Internal note added",
     flags.RAISED_ACTION: "Flag raised",
     flags.RESOLVED_ACTION: "Flag resolved",
+    **waiting_list.ACTION_LABELS,
+    **nominations.ACTION_LABELS,
+    placement_units.REFERRED_ACTION: "Homes referred to the placement team",
+    placement_units.VACANCY_ACTION: "Vacancy registered",
+    **matching.ACTION_LABELS,
 }
 
 PAGE_SIZE = 50

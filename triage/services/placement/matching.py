@@ -7,13 +7,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
+
 from rules.matching.people import Person, SharingRules, Unit
 from rules.matching.proposal import Proposal, propose
 from rules.matching.shortlist import Shortlist, shortlist
 from rules.policy_data import Policy
-from triage.models import PlacementUnit
+from triage import db
+from triage.models import Nomination, PlacementUnit, WaitingPerson
+from triage.models.placement import OPEN_NOMINATION_STATUSES
 from triage.services.placement import units as unit_service
 from triage.services.placement import waiting_list
+
+SHORTLIST_VIEWED = "shortlist_viewed"
+PROPOSAL_VIEWED = "proposal_viewed"
+ACTION_LABELS = {
+    SHORTLIST_VIEWED: "Shortlist viewed",
+    PROPOSAL_VIEWED: "Proposal for every home viewed",
+}
 
 
 def _people() -> list[Person]:
@@ -47,10 +58,28 @@ def unit_shortlist(unit: PlacementUnit, policy: Policy, today: date) -> UnitShor
 class HomesProposal:
     units: dict[str, PlacementUnit]
     proposal: Proposal
+    # People left out because they hold an open nomination.
+    nominated: int
+
+
+def _nominated_references() -> set[str]:
+    """People with an open nomination: a home is already being offered to them."""
+    return set(
+        db.session.scalars(
+            select(WaitingPerson.reference)
+            .join(Nomination, Nomination.person_id == WaitingPerson.id)
+            .where(Nomination.status.in_(sorted(OPEN_NOMINATION_STATUSES)))
+        )
+    )
 
 
 def proposal_for_all(policy: Policy, today: date) -> HomesProposal:
+    """Every home with a free place, matched to the people waiting who have no
+    open nomination (someone already being offered a home is not proposed for a
+    second one; their shortlists still show them)."""
     free = unit_service.units_with_free_places()
     matchable = [_as_matchable(unit, occupancy) for unit, occupancy in free]
-    result = propose(matchable, _people(), policy, today, _sharing())
-    return HomesProposal({unit.reference: unit for unit, _ in free}, result)
+    nominated = _nominated_references()
+    people = [person for person in _people() if person.reference not in nominated]
+    result = propose(matchable, people, policy, today, _sharing())
+    return HomesProposal({unit.reference: unit for unit, _ in free}, result, len(nominated))
