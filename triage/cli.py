@@ -110,6 +110,19 @@ def demo_data_command() -> None:
         click.echo(f"Example waiting list loaded: {people} people and {homes} vacant homes.")
 
 
+@click.command(
+    "refer-approved-offers",
+    help="Refer to the placement team the homes of approved offers not yet referred "
+    "(offers approved before placement existed). Safe to run again.",
+)
+@with_appcontext
+def refer_approved_offers_command() -> None:
+    from triage.services.placement import units as unit_service
+
+    referred = unit_service.refer_unreferred_approved_offers()
+    click.echo(f"Referred {referred} approved offer{'s' if referred != 1 else ''}.")
+
+
 @click.command("dev", help="Run the web app and a Celery worker (with beat) together.")
 @click.option("--port", default=5000)
 @with_appcontext
@@ -267,6 +280,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(refer_approved_offers_command)
     app.cli.add_command(dev_command)
 
 

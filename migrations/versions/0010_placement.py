@@ -122,6 +122,7 @@ def upgrade() -> None:
         sa.Column("age_min", sa.Integer(), nullable=False),
         sa.Column("age_max", sa.Integer(), nullable=False),
         sa.Column("available_from", sa.Date(), nullable=True),
+        sa.Column("features_confirmed", sa.Boolean(), server_default="1", nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", triage.models.types.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("places >= 1", name=op.f("ck_placement_units_unit_has_a_place")),

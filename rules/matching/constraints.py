@@ -169,7 +169,7 @@ def check_sharing_with_occupants(
         return None
     return Exclusion(
         ConstraintName.SHARING,
-        f"Not recorded as able to share with {', '.join(strangers)}, who already live here",
+        f"Not recorded as able to share with {', '.join(strangers)}, who already live here or are nominated for it",
     )
 
 

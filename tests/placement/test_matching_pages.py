@@ -42,7 +42,10 @@ def test_an_approved_offer_refers_its_homes_to_the_placement_team(app, submitter
     offer_id = approved_offer(app, submitter)
     units = factories.rows(PlacementUnit, offer_id=offer_id)
     assert len(units) == 8
-    assert sum(unit.wheelchair_accessible for unit in units) == 2
+    # 2 of 8 are wheelchair accessible, but the offer does not say which: none is
+    # assumed to be until the team confirms each home's features.
+    assert sum(unit.wheelchair_accessible for unit in units) == 0
+    assert not any(unit.features_confirmed for unit in units)
     assert {unit.postcode_district for unit in units} == {"LE1"}
     actions = [event.action for event in factories.rows(AuditEvent, offer_id=offer_id)]
     assert "units_referred" in actions
@@ -62,6 +65,19 @@ def test_a_shared_house_is_one_home_with_a_place_per_room(app, submitter):
         db.session.commit()
         homes = unit_service.refer_approved_offer(stored, None)
         assert [(home.places, home.self_contained) for home in homes] == [(4, False)]
+
+
+def test_a_flat_two_people_share_is_not_self_contained(app, submitter):
+    offer = factories.complete_offer(submitter, units_wheelchair_accessible=0)
+    with app.app_context():
+        stored = db.session.get(Offer, offer.id)
+        flats = stored.unit_types[0]
+        flats.kind, flats.count, flats.most_people_sharing = "two_bed", 2, 2
+        db.session.commit()
+        homes = unit_service.refer_approved_offer(stored, None)
+        assert [(home.places, home.self_contained) for home in homes] == [(2, False), (2, False)]
+        # No wheelchair units offered: nothing to confirm.
+        assert all(home.features_confirmed for home in homes)
 
 
 def test_the_shortlist_ranks_eligible_people_and_says_why_others_are_left_out(
@@ -179,27 +195,41 @@ def test_an_outcome_recorded_on_an_old_page_is_refused(app, submitter, officer_c
     assert factories.get(Nomination, nomination.id).status == "offered"
 
 
-def test_the_proposal_fills_free_places_and_can_be_accepted_home_by_home(
+def test_the_proposal_fills_free_places_and_wheelchair_users_wait_for_a_confirmed_home(
     app, submitter, officer_client
 ):
     offer_id = approved_offer(app, submitter)
+    units = factories.rows(PlacementUnit, offer_id=offer_id)
+    # The offer says 2 of its 8 flats are wheelchair accessible, not which.
+    assert not any(unit.wheelchair_accessible for unit in units)
+    assert not any(unit.features_confirmed for unit in units)
     import_list(
         officer_client,
         waiting_list_csv(row("P-0001"), row("P-0002", wheelchair_user="yes"), row("P-0003")),
     )
-    page = officer_client.get("/placement/proposal")
-    assert page.status_code == 200
-    table = soup(page).find(id="proposal-table")
-    proposed = sorted(cell.get_text(strip=True) for cell in table.select("tbody td:nth-of-type(1)"))
-    assert proposed == ["P-0001", "P-0002", "P-0003"]
-    wheelchair_homes = {
-        unit.reference
-        for unit in factories.rows(PlacementUnit, offer_id=offer_id)
-        if unit.wheelchair_accessible
-    }
-    for table_row in table.select("tbody tr"):
-        if "P-0002" in table_row.get_text():
-            assert table_row.find("a").get_text(strip=True) in wheelchair_homes
+
+    def proposed() -> dict[str, str]:
+        page = officer_client.get("/placement/proposal")
+        assert page.status_code == 200
+        table = soup(page).find(id="proposal-table")
+        return {
+            table_row.select_one("td").get_text(strip=True): table_row.find("a").get_text(
+                strip=True
+            )
+            for table_row in table.select("tbody tr")
+            if table_row.select_one("td") and table_row.find("a")
+        }
+
+    assert sorted(proposed()) == ["P-0001", "P-0003"]
+    home = units[-1]
+    confirmed = factories.submit_form(
+        officer_client,
+        f"/placement/homes/{home.id}/features",
+        {"self_contained": "yes", "wheelchair_accessible": "yes", "level_access": "yes"},
+    )
+    assert confirmed.status_code == 302
+    assert proposed()["P-0002"] == home.reference
+    assert "home_changed" in [event.action for event in factories.rows(AuditEvent)]
 
 
 def test_a_vacancy_is_registered_and_bad_input_is_explained(officer_client):

@@ -54,6 +54,7 @@ class NominationStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     MOVED_IN = "moved_in"
+    MOVED_OUT = "moved_out"
     CLOSED = "closed"
 
 
@@ -63,6 +64,7 @@ NOMINATION_STATUS_LABELS = {
     NominationStatus.ACCEPTED: "Accepted",
     NominationStatus.DECLINED: "Declined",
     NominationStatus.MOVED_IN: "Moved in",
+    NominationStatus.MOVED_OUT: "Moved out",
     NominationStatus.CLOSED: "Closed",
 }
 # A nomination in one of these still holds its place in the home.
@@ -184,6 +186,9 @@ class PlacementUnit(Base):
     age_min: Mapped[int] = mapped_column(default=16)
     age_max: Mapped[int] = mapped_column(default=120)
     available_from: Mapped[date | None]
+    # False for a referred home whose wheelchair and access features the offer did
+    # not settle: the team confirms them (until then it is not wheelchair accessible).
+    features_confirmed: Mapped[bool] = mapped_column(default=True, server_default="1")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -42,9 +42,15 @@ class OptionalDateField(GovDateField):
 class CohortField(SelectField):
     widget = GovSelect()
 
+    def __init__(
+        self, label: str, *, message: str = "Select the person's cohort", **kwargs: Any
+    ) -> None:
+        super().__init__(label, **kwargs)
+        self.message = message
+
     def pre_validate(self, form: Any) -> None:
         if self.data not in {value for value, _ in self.choices if value}:
-            raise ValidationError("Select the person's cohort")
+            raise ValidationError(self.message)
 
 
 def parse_districts(text: str | None) -> frozenset[str] | None:
@@ -146,9 +152,9 @@ class PersonForm(FlaskForm):
         if field.data and field.data > date.today():
             raise ValidationError("Date referred must be today or in the past")
 
-    def person(self) -> Person:
+    def person(self, reference: str | None = None) -> Person:
         return Person(
-            reference=self.reference.data.upper(),
+            reference=reference or self.reference.data.upper(),
             cohort=self.cohort.data,
             referred_on=self.referred_on.data or date.today(),
             priority=Priority(self.priority.data),
@@ -165,12 +171,26 @@ class PersonForm(FlaskForm):
 
 
 class EditPersonForm(PersonForm):
+    # A reference is how files, nominations and saved shortlists name the person:
+    # it is not changed once on the list.
+    reference = None  # type: ignore[assignment]
     status = ChoiceField(
         "Status",
-        choices=[(status.value, PERSON_STATUS_LABELS[status]) for status in PersonStatus],
+        choices=[
+            (status.value, PERSON_STATUS_LABELS[status])
+            for status in (PersonStatus.WAITING, PersonStatus.REMOVED)
+        ],
         required="Select the person's status",
     )
     version = HiddenField()
+
+    def __init__(self, *args: Any, moved_in: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if moved_in:
+            # Moving in and out is recorded on the nomination.
+            self.status.choices = [
+                (PersonStatus.MOVED_IN.value, PERSON_STATUS_LABELS[PersonStatus.MOVED_IN])
+            ]
 
 
 class ImportForm(FlaskForm):
@@ -204,7 +224,10 @@ class RemoveSharingForm(FlaskForm):
 class VacancyForm(FlaskForm):
     scheme = TextField("Scheme name", required="Enter the scheme name", noun="Scheme name")
     description = TextField(
-        "Home", description="For example, Flat 3, ground floor", required="Describe the home"
+        "Which home in the scheme",
+        description="For example, Flat 3, ground floor",
+        required="Enter which home in the scheme it is",
+        noun="Which home",
     )
     postcode_district = TextField(
         "Postcode district",
@@ -213,7 +236,7 @@ class VacancyForm(FlaskForm):
         max_length=4,
         noun="Postcode district",
     )
-    cohorts = SelectField("Cohort", widget=GovSelect())
+    cohorts = CohortField("Cohort the home is for", message="Select the cohort the home is for")
     configuration = ChoiceField(
         "Type of scheme", choices=choices(Configuration), required="Select the type of scheme"
     )
@@ -257,10 +280,6 @@ class VacancyForm(FlaskForm):
             (cohort.code, cohort.label) for cohort in policy.cohorts
         ]
 
-    def validate_cohorts(self, field: SelectField) -> None:
-        if not field.data:
-            raise ValidationError("Select the cohort the home is for")
-
     def validate_postcode_district(self, field: TextField) -> None:
         if field.data and not DISTRICT_PATTERN.fullmatch(field.data.upper()):
             raise ValidationError("Postcode district must be like LE2 or LE19")
@@ -284,6 +303,7 @@ OUTCOME_CHOICES = [
     (NominationStatus.ACCEPTED.value, "Accepted the offer"),
     (NominationStatus.DECLINED.value, "Declined"),
     (NominationStatus.MOVED_IN.value, "Moved in"),
+    (NominationStatus.MOVED_OUT.value, "Moved out"),
     (NominationStatus.CLOSED.value, "Withdrawn by the team"),
 ]
 
@@ -320,8 +340,33 @@ class OutcomeForm(FlaskForm):
         if field.data and field.data <= date.today():
             raise ValidationError("Not available until must be a date in the future")
 
+    def validate_moved_in_on(self, field: OptionalDateField) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError("Date moved in must be today or in the past")
+
 
 class SearchForm(FlaskForm):
     reference = TextField("Person reference", max_length=20, noun="Person reference")
     submit = SubmitField("Search", widget=GovSubmitInput())
     clear = SubmitField("Clear the search", widget=GovSubmitInput())
+
+
+class HomeFeaturesForm(FlaskForm):
+    self_contained = YesNoField(
+        "Is the home self-contained?", required="Select yes if the home is self-contained"
+    )
+    wheelchair_accessible = YesNoField(
+        "Is it suitable for a wheelchair user?",
+        required="Select yes if the home is suitable for a wheelchair user",
+    )
+    level_access = YesNoField(
+        "Does it have level access or is it on the ground floor?",
+        required="Select yes if the home has level access",
+    )
+    available_from = OptionalDateField(
+        "Available from (optional)",
+        description="For example, 1 9 2027",
+        noun="Available from",
+        required="",
+    )
+    submit = SubmitField("Confirm these features", widget=GovSubmitInput())

@@ -5,14 +5,20 @@ a person is decided by the matcher."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 from werkzeug.wrappers import Response
 
 from rules.offer import SupportModel, label
 from triage import db
 from triage.models import Nomination, PlacementUnit
 from triage.models.placement import NominationStatus
-from triage.placement.forms import OUTCOME_CHOICES, NominateForm, OutcomeForm, VacancyForm
+from triage.placement.forms import (
+    OUTCOME_CHOICES,
+    HomeFeaturesForm,
+    NominateForm,
+    OutcomeForm,
+    VacancyForm,
+)
 from triage.placement.views import (
     blueprint,
     cohort_labels,
@@ -20,6 +26,7 @@ from triage.placement.views import (
     not_found_unless,
     officer,
     placement_required,
+    posted_id,
     redirect_to,
     today,
 )
@@ -74,12 +81,14 @@ def _render_home(unit: PlacementUnit, error: str | None = None) -> str:
     record(None, officer(), matching.SHORTLIST_VIEWED, detail=f"Home {unit.reference}")
     db.session.commit()
     people = {row.reference: row for row in waiting_list.waiting_people()}
+    nominations = nomination_service.for_unit(unit)
     return render_template(
         "views/placement/home.html",
         unit=unit,
         found=found,
         people=people,
-        nominations=nomination_service.for_unit(unit),
+        nominations=nominations,
+        nominated={item.person_id for item in nominations if item.is_open},
         cohort_names=[cohort_labels(policy).get(code, code) for code in unit.cohort_codes],
         support_label=label(SupportModel(unit.support_model)),
         nominate_form=NominateForm(formdata=None),
@@ -94,15 +103,36 @@ def home(unit_id: int) -> str:
     return _render_home(unit)
 
 
+@blueprint.route("/homes/<int:unit_id>/features", methods=["GET", "POST"])
+@placement_required
+def home_features(unit_id: int) -> str | Response:
+    unit = not_found_unless(db.session.get(PlacementUnit, unit_id))
+    form = HomeFeaturesForm(obj=unit)
+    if form.validate_on_submit():
+        unit_service.change_features(
+            unit,
+            officer(),
+            {
+                "self_contained": bool(form.self_contained.answer),
+                "wheelchair_accessible": bool(form.wheelchair_accessible.answer),
+                "level_access": bool(form.level_access.answer),
+                "available_from": form.available_from.data,
+            },
+        )
+        flash_done("The home's features are confirmed")
+        return redirect_to("placement.home", unit_id=unit.id)
+    return render_template("views/placement/home_features.html", form=form, unit=unit)
+
+
 @blueprint.post("/homes/<int:unit_id>/nominate")
 @placement_required
 def nominate(unit_id: int) -> str | Response:
     unit = not_found_unless(db.session.get(PlacementUnit, unit_id))
     form = NominateForm()
-    person_id = form.person_id.data or ""
-    if not form.validate_on_submit() or not person_id.isdigit():
+    person_id = posted_id(form.person_id.data)
+    if not form.validate_on_submit() or person_id is None:
         return redirect_to("placement.home", unit_id=unit.id)
-    person = not_found_unless(waiting_list.get(int(person_id)))
+    person = not_found_unless(waiting_list.get(person_id))
     try:
         nomination = nomination_service.nominate(
             unit, person, officer(), policy_in_force(), today()
@@ -110,7 +140,7 @@ def nominate(unit_id: int) -> str | Response:
     except nomination_service.NominationRefused as refused:
         db.session.rollback()
         return _render_home(unit, error=str(refused))
-    flash_done(f"{person.reference} nominated for {unit.reference}")
+    flash_done("Nomination recorded")
     return redirect_to("placement.nomination", nomination_id=nomination.id)
 
 
@@ -142,7 +172,11 @@ def nomination(nomination_id: int) -> str:
 def record_outcome(nomination_id: int) -> str | Response:
     found = not_found_unless(db.session.get(Nomination, nomination_id))
     form = OutcomeForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and form.moved_in_on.data and form.moved_in_on.data < found.nominated_at.date():
+        form.moved_in_on.errors = ["Date moved in must be on or after the date of the nomination"]
+        valid = False
+    if valid:
         outcome = NominationStatus(form.outcome.data)
         try:
             closed = nomination_service.record_outcome(
@@ -162,7 +196,7 @@ def record_outcome(nomination_id: int) -> str | Response:
             return _render_nomination(
                 found, OutcomeForm(formdata=None, seen_status=found.status), error=str(refused)
             )
-        message = f"Recorded: {found.person.reference} {found.status_label.lower()}"
+        message = f"Outcome recorded: {found.status_label.lower()}"
         if closed:
             message += (
                 f"; {len(closed)} other open nomination{'s' if len(closed) != 1 else ''} closed"
@@ -186,5 +220,4 @@ def proposal() -> str:
         people=people,
         cohorts=cohort_labels(policy),
         nominate_form=NominateForm(formdata=None),
-        requested_unit=request.args.get("home"),
     )

@@ -3,10 +3,10 @@ download, and who may share with whom. Each view or change is audit-logged."""
 
 from __future__ import annotations
 
-from flask import render_template, request, session
+from flask import render_template, request
 from werkzeug.wrappers import Response
 
-from triage.csv_export import csv_response
+from rules.matching import people_csv as waiting_list_csv
 from triage.models.placement import PersonStatus, WaitingPerson
 from triage.placement.forms import (
     EditPersonForm,
@@ -23,50 +23,32 @@ from triage.placement.views import (
     not_found_unless,
     officer,
     placement_required,
+    posted_id,
     redirect_to,
 )
 from triage.services.placement import nominations as nomination_service
 from triage.services.placement import waiting_list
 from triage.services.policy import policy_in_force
 
-SEARCH_KEY = "placement_people_search"
-
-CSV_COLUMNS = (
-    "person_reference",
-    "cohort",
-    "date_referred",
-    "priority",
-    "support_needed",
-    "self_contained_required",
-    "wheelchair_user",
-    "level_access_needed",
-    "age_band",
-    "preferred_areas",
-    "excluded_areas",
-    "sharing_notes",
-    "unavailable_until",
-    "status",
-)
-
-
-def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
-
 
 @blueprint.get("/people")
 @placement_required
 def people() -> str:
-    policy = policy_in_force()
-    cohorts = cohort_labels(policy)
     cohort = request.args.get("cohort") or None
     status = request.args.get("status") or None
-    # Kept in the session, not the address: a reference typed to search for would
-    # otherwise be written to every access log the request passes through.
-    search = session.get(SEARCH_KEY) or None
+    return _render_people(cohort, status, None)
+
+
+def _render_people(cohort: str | None, status: str | None, search: str | None) -> str:
+    cohorts = cohort_labels(policy_in_force())
     cohort = cohort if cohort in cohorts else None
     status = status if status in {item.value for item in PersonStatus} else None
     page = waiting_list.people_page(
-        officer(), cohort=cohort, status=status, search=search, page=int_arg("page")
+        officer(),
+        cohort=cohort,
+        status=status,
+        search=search,
+        page=1 if search else int_arg("page"),
     )
     return render_template(
         "views/placement/people.html",
@@ -80,39 +62,25 @@ def people() -> str:
 
 @blueprint.post("/people/search")
 @placement_required
-def search_people() -> Response:
+def search_people() -> str | Response:
+    """Results straight from the POST: a reference typed to search for is never in
+    an address (and so in access logs) nor in the session cookie."""
     form = SearchForm()
-    if form.validate_on_submit():
-        session[SEARCH_KEY] = (form.reference.data or "").strip().upper()[:20]
-        if form.clear.data:
-            session.pop(SEARCH_KEY, None)
-    return redirect_to("placement.people")
+    if not form.validate_on_submit() or form.clear.data or not form.reference.data:
+        return redirect_to("placement.people")
+    return _render_people(None, None, form.reference.data.strip().upper()[:20])
 
 
 @blueprint.get("/people.csv")
 @placement_required
 def people_csv() -> Response:
-    rows: list[list[object]] = [list(CSV_COLUMNS)]
-    for person in waiting_list.export(officer()):
-        rows.append(
-            [
-                person.reference,
-                person.cohort,
-                person.referred_on.isoformat(),
-                person.priority,
-                person.support_needed,
-                _yes_no(person.self_contained_required),
-                _yes_no(person.wheelchair_user),
-                _yes_no(person.level_access_needed),
-                person.age_band,
-                person.preferred_areas,
-                person.excluded_areas,
-                person.sharing_notes,
-                person.unavailable_until.isoformat() if person.unavailable_until else "",
-                person.status,
-            ]
-        )
-    return csv_response(rows, "waiting-list.csv")
+    """The waiting list in the import's own format, so a downloaded file can be
+    edited and imported again. Status is not a column: it comes from nominations."""
+    people = [row.as_person() for row in waiting_list.export(officer())]
+    text = waiting_list_csv.people_csv_text(waiting_list_csv.people_to_csv_rows(people))
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="waiting-list.csv"'
+    return response
 
 
 @blueprint.route("/people/new", methods=["GET", "POST"])
@@ -128,7 +96,8 @@ def add_person() -> str | Response:
             ]
         else:
             row = waiting_list.add(form.person(), officer())
-            flash_done(f"{row.reference} added to the waiting list")
+            # Flashed messages travel in the session cookie: no reference in them.
+            flash_done("Added to the waiting list")
             return redirect_to("placement.person", person_id=row.id)
     return render_template("views/placement/person_form.html", form=form, person=None)
 
@@ -154,31 +123,35 @@ def _render_person(row: WaitingPerson, sharing_form: SharingForm | None = None) 
     )
 
 
+def _edit_form(row: WaitingPerson, **kwargs: object) -> EditPersonForm:
+    moved_in = row.status == PersonStatus.MOVED_IN
+    form = EditPersonForm(policy=policy_in_force(), obj=row, moved_in=moved_in, **kwargs)
+    return form
+
+
 @blueprint.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 @placement_required
 def edit_person(person_id: int) -> str | Response:
     row = not_found_unless(waiting_list.get(person_id))
-    policy = policy_in_force()
-    form = EditPersonForm(policy=policy, obj=row)
+    form = _edit_form(row)
     if request.method == "GET":
-        form.reference.data = row.reference
         form.version.data = str(row.version)
         form.unavailable_until.data = row.unavailable_until
         waiting_list.viewed(row, officer())
     if form.validate_on_submit():
         if form.version.data != str(row.version):
-            form.version.errors = [
-                "This record changed since you opened it. Check the changes and try again."
-            ]
+            # Show the record as it is now, so saving again cannot overwrite the
+            # other officer's change unseen.
+            form = _edit_form(row, formdata=None)
             form.version.data = str(row.version)
-        elif waiting_list.reference_taken(form.reference.data, except_id=row.id):
-            form.reference.errors = [
-                *form.reference.errors,
-                "Person reference is already on the waiting list",
+            form.unavailable_until.data = row.unavailable_until
+            form.version.errors = [
+                "This record changed since you opened it. It now shows the latest "
+                "details: make your changes again."
             ]
         else:
             changed = waiting_list.change(
-                row, form.person(), officer(), PersonStatus(form.status.data)
+                row, form.person(row.reference), officer(), PersonStatus(form.status.data)
             )
             flash_done("Changes saved" if changed else "Nothing was changed")
             return redirect_to("placement.person", person_id=row.id)
@@ -205,9 +178,9 @@ def add_sharing(person_id: int) -> str | Response:
         else:
             added = waiting_list.record_sharing(row, other, officer())
             flash_done(
-                f"Recorded that {row.reference} and {other.reference} may share a home"
+                "Recorded that they may share a home"
                 if added
-                else f"{row.reference} and {other.reference} were already recorded as able to share"
+                else "They were already recorded as able to share"
             )
             return redirect_to("placement.person", person_id=row.id, _anchor="sharing")
     return _render_person(row, sharing_form=form)
@@ -218,10 +191,10 @@ def add_sharing(person_id: int) -> str | Response:
 def remove_sharing(person_id: int) -> Response:
     row = not_found_unless(waiting_list.get(person_id))
     form = RemoveSharingForm()
-    other_id = form.other_id.data or ""
-    if not form.validate_on_submit() or not other_id.isdigit():
+    other_id = posted_id(form.other_id.data)
+    if not form.validate_on_submit() or other_id is None:
         return redirect_to("placement.person", person_id=row.id)
-    other = not_found_unless(waiting_list.get(int(other_id)))
+    other = not_found_unless(waiting_list.get(other_id))
     if waiting_list.remove_sharing(row, other, officer()):
-        flash_done(f"{row.reference} and {other.reference} are no longer recorded as able to share")
+        flash_done("They are no longer recorded as able to share")
     return redirect_to("placement.person", person_id=row.id, _anchor="sharing")

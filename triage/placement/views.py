@@ -58,6 +58,12 @@ def int_arg(name: str, default: int = 1) -> int:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else default
 
 
+def posted_id(text: str | None) -> int | None:
+    """An id from a hidden form field, or None if it is not one (a 404 follows)."""
+    value = text or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
 def not_found_unless(value: Any) -> Any:
     if value is None:
         abort(404)

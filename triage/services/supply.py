@@ -508,12 +508,17 @@ def dashboard(policy: Policy) -> Dashboard:
     figures are too, and the last ones are reused: two small queries instead of
     the full set."""
     now_in = offers_by_status()
-    newest_event = db.session.scalar(select(func.max(AuditEvent.id)))
+    # Ids are handed out at insert, not at commit, so a transaction committing
+    # late can add an event below the newest id: the count catches it.
+    events, newest_event = db.session.execute(
+        select(func.count(), func.max(AuditEvent.id)).select_from(AuditEvent)
+    ).one()
     key = (
         str(db.session.get_bind().engine.url),
         id(policy),
         policy.version,
         date.today(),
+        events,
         newest_event,
         tuple(sorted(now_in.items())),
     )

@@ -49,6 +49,9 @@ NEXT_STATUSES: dict[NominationStatus, tuple[NominationStatus, ...]] = {
         NominationStatus.MOVED_IN,
         NominationStatus.CLOSED,
     ),
+    # Moving out frees the place (a room in a shared house, say); the person is
+    # then no longer waiting, until the team puts them back on the list.
+    NominationStatus.MOVED_IN: (NominationStatus.MOVED_OUT,),
 }
 
 
@@ -137,6 +140,10 @@ def record_outcome(
     moved_in_on: date | None = None,
 ) -> list[Nomination]:
     """Record what happened; returns other nominations a move-in closed."""
+    # The person's row too: two officers cannot move one person into two homes.
+    db.session.execute(
+        select(WaitingPerson.id).where(WaitingPerson.id == nomination.person_id).with_for_update()
+    )
     db.session.execute(
         select(Nomination.id).where(Nomination.id == nomination.id).with_for_update()
     )
@@ -160,6 +167,13 @@ def record_outcome(
         if unavailable_until is not None:
             person.unavailable_until = unavailable_until
             person.version += 1
+    if outcome is NominationStatus.MOVED_IN and person.status != PersonStatus.WAITING:
+        raise NominationRefused(
+            f"{person.reference} is not on the waiting list: they have moved in elsewhere or left it."
+        )
+    if outcome is NominationStatus.MOVED_OUT:
+        person.status = PersonStatus.REMOVED
+        person.version += 1
     if outcome is NominationStatus.MOVED_IN:
         nomination.moved_in_on = moved_in_on or utcnow().date()
         person.status = PersonStatus.MOVED_IN

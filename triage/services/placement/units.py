@@ -5,13 +5,15 @@ places in each are still free."""
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from rules.offer import AccessibilityStandard, UnitKind
 from triage import db
 from triage.models import Offer, PlacementUnit, User
+from triage.models.offers import OfferStatus
 from triage.models.placement import (
     OPEN_NOMINATION_STATUSES,
     Nomination,
@@ -57,7 +59,11 @@ def _homes(offer: Offer) -> list[_Home]:
         description = UNIT_KIND_DESCRIPTIONS[kind]
         if places > 1:
             description = f"{description}, shared by {places}"
-        homes.extend(_Home(description, self_contained, places) for _ in range(unit_type.count))
+        # A flat two people share is not self-contained for either of them.
+        homes.extend(
+            _Home(description, self_contained and places == 1, places)
+            for _ in range(unit_type.count)
+        )
     return homes
 
 
@@ -78,11 +84,16 @@ def refer_approved_offer(offer: Offer, actor: User | None) -> list[PlacementUnit
     ).all()
     if existing:
         return list(existing)
-    wheelchair_left = offer.units_wheelchair_accessible or 0
+    homes = _homes(offer)
+    # The offer says how many units are wheelchair accessible, not which. Only if
+    # every home is can that be assumed; otherwise none is, until the team checks
+    # each home and confirms its features (a wheelchair user is never matched to a
+    # home on a guess).
+    every_home_accessible = (offer.units_wheelchair_accessible or 0) >= offer.total_units > 0
+    settled = every_home_accessible or not offer.units_wheelchair_accessible
     units = []
-    for number, home in enumerate(_homes(offer), start=1):
-        wheelchair = wheelchair_left > 0
-        wheelchair_left -= 1 if wheelchair else 0
+    for number, home in enumerate(homes, start=1):
+        wheelchair = every_home_accessible
         units.append(
             PlacementUnit(
                 reference=f"{offer.reference}-{number:03d}",
@@ -101,6 +112,7 @@ def refer_approved_offer(offer: Offer, actor: User | None) -> list[PlacementUnit
                 age_min=offer.age_min or 16,
                 age_max=offer.age_max or 120,
                 available_from=offer.date_available,
+                features_confirmed=settled,
                 created_by_id=actor.id if actor else None,
             )
         )
@@ -109,29 +121,57 @@ def refer_approved_offer(offer: Offer, actor: User | None) -> list[PlacementUnit
     return units
 
 
-def next_vacancy_reference() -> str:
-    count = db.session.scalar(
-        select(func.count())
-        .select_from(PlacementUnit)
-        .where(PlacementUnit.source == UnitSource.REGISTERED_VACANCY)
-    )
-    number = (count or 0) + 1
-    while db.session.scalar(
-        select(PlacementUnit.id).where(PlacementUnit.reference == f"VAC-{number:05d}")
-    ):
-        number += 1
-    return f"VAC-{number:05d}"
+def refer_unreferred_approved_offers() -> int:
+    """Refer every approved offer with no homes on the placement team's list yet."""
+    offers = db.session.scalars(
+        select(Offer)
+        .where(
+            Offer.status == OfferStatus.APPROVED,
+            ~select(PlacementUnit.id).where(PlacementUnit.offer_id == Offer.id).exists(),
+        )
+        .order_by(Offer.id)
+    ).all()
+    for offer in offers:
+        refer_approved_offer(offer, None)
+    db.session.commit()
+    return len(offers)
 
 
 def register_vacancy(unit: PlacementUnit, actor: User) -> PlacementUnit:
-    unit.reference = next_vacancy_reference()
+    # Numbered by the row's own id, so two officers registering at once cannot
+    # both take the same reference.
+    unit.reference = f"VAC-NEW-{secrets.token_hex(8)}"
     unit.source = UnitSource.REGISTERED_VACANCY
     unit.created_by_id = actor.id
     db.session.add(unit)
     db.session.flush()
+    unit.reference = f"VAC-{unit.id:05d}"
     record(None, actor, VACANCY_ACTION, detail=f"Vacancy {unit.reference} registered")
     db.session.commit()
     return unit
+
+
+HOME_CHANGED = "home_changed"
+
+
+def change_features(unit: PlacementUnit, actor: User, changes: dict[str, object]) -> bool:
+    """Save the team's correction of a home's features, confirming them; False if
+    nothing changed."""
+    changed = [name for name, value in changes.items() if getattr(unit, name) != value]
+    if not changed and unit.features_confirmed:
+        return False
+    for name in changed:
+        setattr(unit, name, changes[name])
+    unit.features_confirmed = True
+    record(
+        None,
+        actor,
+        HOME_CHANGED,
+        detail=f"Home {unit.reference}: "
+        + (", ".join(name.replace("_", " ") for name in changed) or "features confirmed"),
+    )
+    db.session.commit()
+    return True
 
 
 @dataclass(frozen=True)

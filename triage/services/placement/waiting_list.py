@@ -11,22 +11,19 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, func, or_, select
 
 from rules.matching.people import Person
+from rules.matching.people_csv import ParsedPeople, Problem, parse_people_csv
 from rules.policy_data import Policy
 from triage import db
-from triage.models import SharingPair, User, WaitingListImport, WaitingPerson
-from triage.models.placement import PersonStatus
+from triage.models import Nomination, SharingPair, User, WaitingListImport, WaitingPerson
+from triage.models.placement import OPEN_NOMINATION_STATUSES, NominationStatus, PersonStatus
 from triage.models.types import utcnow
 from triage.workflow import record
-
-if TYPE_CHECKING:
-    from rules.matching.people_csv import ParsedPeople, Problem
 
 VIEWED = "person_viewed"
 ADDED = "person_added"
@@ -64,6 +61,13 @@ class ImportPlan:
     new: list[Person]
     changed: list[Person]
     unchanged: list[Person]
+    # For each person changed, what changes (field names as the file names them).
+    changes: dict[str, list[str]]
+    # Changed people whose record says they moved in or are no longer waiting:
+    # the import changes their details, never that.
+    not_waiting: list[str]
+    # People on the service's list that the file leaves out: they are kept.
+    missing_from_file: int
 
 
 def _by_reference(references: Iterable[str]) -> dict[str, WaitingPerson]:
@@ -79,18 +83,63 @@ def _by_reference(references: Iterable[str]) -> dict[str, WaitingPerson]:
     return found
 
 
+FIELD_NAMES = {
+    "cohort": "cohort",
+    "referred_on": "date_referred",
+    "priority": "priority",
+    "support_needed": "support_needed",
+    "self_contained_required": "self_contained_required",
+    "wheelchair_user": "wheelchair_user",
+    "level_access_needed": "level_access_needed",
+    "age_band": "age_band",
+    "preferred_areas": "preferred_areas",
+    "excluded_areas": "excluded_areas",
+    "sharing_notes": "sharing_notes",
+    "unavailable_until": "unavailable_until",
+}
+
+
+def _merged(person: Person, row: WaitingPerson | None) -> Person:
+    """The person as the file has them, except that a blank "unavailable until" in
+    the file keeps the date the team set in the service (after a decline)."""
+    if row is not None and person.unavailable_until is None and row.unavailable_until:
+        return replace(person, unavailable_until=row.unavailable_until)
+    return person
+
+
 def plan(people: Sequence[Person]) -> ImportPlan:
     existing = _by_reference(person.reference for person in people)
+    merged = [_merged(person, existing.get(person.reference)) for person in people]
     new, changed, unchanged = [], [], []
-    for person in people:
+    changes: dict[str, list[str]] = {}
+    not_waiting: list[str] = []
+    for person in merged:
         row = existing.get(person.reference)
         if row is None:
             new.append(person)
-        elif row.as_person() == person:
+            continue
+        current = row.as_person()
+        if current == person:
             unchanged.append(person)
-        else:
-            changed.append(person)
-    return ImportPlan(list(people), new, changed, unchanged)
+            continue
+        changed.append(person)
+        changes[person.reference] = [
+            column
+            for field, column in FIELD_NAMES.items()
+            if getattr(current, field) != getattr(person, field)
+        ]
+        if row.status != PersonStatus.WAITING:
+            not_waiting.append(person.reference)
+    on_list = db.session.scalar(select(func.count()).select_from(WaitingPerson)) or 0
+    return ImportPlan(
+        merged,
+        new,
+        changed,
+        unchanged,
+        changes,
+        not_waiting,
+        missing_from_file=on_list - len(existing),
+    )
 
 
 @dataclass(frozen=True)
@@ -103,8 +152,6 @@ class Upload:
 
 
 def upload(data: bytes, policy: Policy, officer: User) -> Upload:
-    from rules.matching.people_csv import parse_people_csv
-
     """Check a file. A clean one is kept (outside the web root, in the database)
     until the officer confirms or abandons it; a file with problems is not kept."""
     parsed: ParsedPeople = parse_people_csv(data, cohort_codes(policy))
@@ -141,8 +188,6 @@ def pending_import(token: str, officer: User) -> WaitingListImport | None:
 
 
 def parse_pending(pending: WaitingListImport, policy: Policy) -> ParsedPeople:
-    from rules.matching.people_csv import parse_people_csv
-
     return parse_people_csv(pending.content or b"", cohort_codes(policy))
 
 
@@ -150,6 +195,11 @@ def confirm(pending: WaitingListImport, policy: Policy, officer: User) -> Import
     """Apply an import in one transaction: new people added, changed ones updated,
     the rest untouched, so importing the same file again adds nobody. None if the
     file is no longer clean (the policy's cohorts changed since the preview)."""
+    # Locked, so a second click of "Import" waits and then finds it done.
+    db.session.execute(
+        select(WaitingListImport.id).where(WaitingListImport.id == pending.id).with_for_update()
+    )
+    db.session.refresh(pending)
     parsed = parse_pending(pending, policy)
     if parsed.problems or pending.confirmed_at is not None:
         return None
@@ -237,11 +287,25 @@ def add(person: Person, officer: User) -> WaitingPerson:
 
 
 def change(row: WaitingPerson, person: Person, officer: User, status: PersonStatus) -> bool:
-    """Save an edit; False (and nothing saved) when nothing changed."""
+    """Save an edit; False (and nothing saved) when nothing changed. Taking someone
+    off the waiting list closes their open nominations, which frees the places
+    they held. Moving in and out is recorded on a nomination, never here."""
     if row.as_person() == person and row.status == status:
         return False
-    row.reference = person.reference
+    if status is PersonStatus.MOVED_IN or (
+        row.status == PersonStatus.MOVED_IN and status != PersonStatus.MOVED_IN
+    ):
+        raise ValueError("a move in or out is recorded on the nomination")
     row.take(person)
+    if status is PersonStatus.REMOVED and row.status != PersonStatus.REMOVED:
+        for nomination in db.session.scalars(
+            select(Nomination).where(
+                Nomination.person_id == row.id,
+                Nomination.status.in_(sorted(OPEN_NOMINATION_STATUSES)),
+            )
+        ):
+            nomination.status = NominationStatus.CLOSED
+            nomination.decline_reason = "Closed: no longer on the waiting list"
     row.status = status
     row.version += 1
     record(None, officer, CHANGED, person_id=row.id)
@@ -272,7 +336,9 @@ def people_query(
     if status:
         query = query.where(WaitingPerson.status == status)
     if search:
-        query = query.where(WaitingPerson.reference.ilike(f"%{search.strip()}%"))
+        query = query.where(
+            func.upper(WaitingPerson.reference).contains(search.strip().upper(), autoescape=True)
+        )
     return query
 
 
