@@ -272,6 +272,12 @@ class VacancyForm(FlaskForm):
     age_max = NumberField(
         "Oldest age", minimum=16, maximum=120, required="Enter the oldest age", noun="Oldest age"
     )
+    available_from = OptionalDateField(
+        "Available from (optional)",
+        description="Leave blank if it is free now. For example, 1 2 2027",
+        noun="Available from",
+        required="",
+    )
     submit = SubmitField("Register the vacancy", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
@@ -313,19 +319,19 @@ class OutcomeForm(FlaskForm):
         "What happened?", choices=OUTCOME_CHOICES, required="Select what happened"
     )
     decline_reason = LongTextField(
-        "Why was it declined?",
+        "If declined: why?",
         description="No names or health details.",
         max_length=DECLINE_REASON_MAX,
         noun="Reason",
     )
     unavailable_until = OptionalDateField(
-        "Not available for another home until (optional)",
+        "If declined: not available for another home until (optional)",
         description="For example, 1 6 2027",
         noun="Not available until",
         required="",
     )
     moved_in_on = OptionalDateField(
-        "Date moved in (optional, today if blank)",
+        "If moved in: the date (optional, today if blank)",
         noun="Date moved in",
         required="",
     )

@@ -68,6 +68,7 @@ def register_vacancy() -> str | Response:
             places=form.places.data,
             age_min=form.age_min.data,
             age_max=form.age_max.data,
+            available_from=form.available_from.data,
         )
         unit_service.register_vacancy(unit, officer())
         flash_done(f"Vacancy {unit.reference} registered")

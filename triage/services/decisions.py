@@ -104,10 +104,11 @@ def respond(
         offer_id=offer.id, author_id=submitter.id, from_council=False, body=answer
     )
     db.session.add(message)
+    attached = None
     if attachment is not None:
         db.session.flush()
         stream, filename = attachment
-        documents.store(
+        attached = documents.store(
             offer,
             submitter,
             DocumentKind.ANSWER,
@@ -117,7 +118,14 @@ def respond(
             commit=False,
         )
     notifications.notify_answered(offer)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except Exception:
+        # The file is written before the commit: do not leave it behind.
+        db.session.rollback()
+        if attached is not None:
+            documents.path_of(attached).unlink(missing_ok=True)
+        raise
     return message
 
 
