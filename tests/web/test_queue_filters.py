@@ -20,7 +20,7 @@ from tests.factories import csrf_token, error_messages, soup, text
 from tests.web.checks import assert_error_summary
 from triage import db
 from triage.cli import upgrade_database
-from triage.models import Offer, OfferScore, User
+from triage.models import EmailMessage, Offer, OfferScore, StaffNotification, User
 from triage.models.scores import OfferScoreVerdict
 from triage.queue.filters import RULE_TITLES
 from triage.queue.views import PAGE_SIZE
@@ -994,3 +994,18 @@ def test_an_offers_district_follows_its_postcode(app, submitter):
         found.postcode = None
         db.session.commit()
         assert found.postcode_district is None
+
+
+def test_a_bulk_assignment_sends_the_officer_one_email_not_one_an_offer(
+    app, staff_client, submitter, officer
+):
+    offers = [factories.submitted_offer(submitter) for _ in range(3)]
+    refs = [_ref(o.id) for o in offers]
+    assert _bulk(staff_client, refs, "Olu Officer").status_code == 302
+    [email] = factories.rows(EmailMessage, to_address=officer.email)
+    assert email.subject == "3 updates on your offers"
+    for ref in refs:
+        assert ref in email.body
+    notified = factories.rows(StaffNotification, user_id=officer.id)
+    assert len(notified) == 3
+    assert {item.email_id for item in notified} == {email.id}

@@ -34,7 +34,7 @@ from triage.queue.views import (
     officers,
     render_queue,
 )
-from triage.services import decisions
+from triage.services import decisions, notifications
 from triage.services.policy import policy_in_force
 from triage.workflow import StaleOffer, TransitionRefused
 
@@ -135,7 +135,7 @@ def bulk_assign() -> Any:
             skipped.append([offer_id, STALE])
             continue
         try:
-            decisions.assign(offer, officer, actor, seen_version=seen_version)
+            decisions.assign(offer, officer, actor, seen_version=seen_version, email_now=False)
         except StaleOffer:
             db.session.rollback()
             skipped.append([offer_id, STALE])
@@ -145,6 +145,8 @@ def bulk_assign() -> Any:
         else:
             assigned += 1
     if assigned:
+        # One email for the whole batch, not one an offer.
+        notifications.send_batch_now(officer.id)
         flash(f"{assigned} offer{'s' if assigned != 1 else ''} assigned to {officer.full_name}")
     if skipped:
         session[SKIPPED_KEY] = skipped

@@ -32,7 +32,11 @@ def _email_submitter(
     emails.add_email(f"offer-{offer.id}-{event}", submitter.email, subject, body)
 
 
-def assign(offer: Offer, officer: User, actor: User, *, seen_version: int) -> Offer:
+def assign(
+    offer: Offer, officer: User, actor: User, *, seen_version: int, email_now: bool = True
+) -> Offer:
+    """Assign the offer. `email_now=False` (bulk assignment) records the officer's
+    notification without its own email: the caller sends one for the batch."""
     previously = offer.assigned_to_id
     perform(
         offer,
@@ -43,7 +47,7 @@ def assign(offer: Offer, officer: User, actor: User, *, seen_version: int) -> Of
         detail=f"Assigned to {officer.full_name}",
         assigned_to_id=officer.id,
     )
-    notifications.notify_assigned(offer, officer, actor, previously=previously)
+    notifications.notify_assigned(offer, officer, actor, previously=previously, email_now=email_now)
     db.session.commit()
     return offer
 

@@ -31,7 +31,13 @@ def _offer_label(offer: Offer) -> str:
 
 
 def notify(
-    user: User, offer: Offer, kind: NotificationKind, summary: str, subject: str
+    user: User,
+    offer: Offer,
+    kind: NotificationKind,
+    summary: str,
+    subject: str,
+    *,
+    email_now: bool = True,
 ) -> StaffNotification | None:
     """Add a notification for `user` to the caller's transaction and, if they want
     an email for each event, its email too. Nobody inactive, and no submitter, is
@@ -43,7 +49,7 @@ def notify(
     )
     db.session.add(notification)
     db.session.flush()
-    if user.notification_frequency == NotificationFrequency.IMMEDIATE:
+    if email_now and user.notification_frequency == NotificationFrequency.IMMEDIATE:
         body = render_template(
             "emails/staff_notification.txt", user=user, offer=offer, notification=notification
         )
@@ -54,7 +60,7 @@ def notify(
 
 
 def notify_assigned(
-    offer: Offer, officer: User, actor: User, *, previously: int | None
+    offer: Offer, officer: User, actor: User, *, previously: int | None, email_now: bool = True
 ) -> StaffNotification | None:
     """The officer now has the offer. Assigning it again to the officer who has it
     already, or to yourself, tells nobody anything new."""
@@ -66,6 +72,7 @@ def notify_assigned(
         NotificationKind.ASSIGNED,
         f"{_offer_label(offer)} was assigned to you by {actor.full_name}",
         f"Offer {offer.reference} has been assigned to you",
+        email_now=email_now,
     )
 
 
@@ -105,7 +112,17 @@ def send_digests() -> int:
     return sum(_send_digest(user_id) for user_id in user_ids)
 
 
-def _send_digest(user_id: int) -> bool:
+def send_batch_now(user_id: int) -> bool:
+    """After a bulk action: one email now listing the officer's notifications not
+    yet emailed, if they chose an email for each event (a digest user's wait for
+    their digest). One email for the batch, never one an offer."""
+    user = db.session.get(User, user_id)
+    if user is None or user.notification_frequency != NotificationFrequency.IMMEDIATE:
+        return False
+    return _send_digest(user_id, batch=True)
+
+
+def _send_digest(user_id: int, *, batch: bool = False) -> bool:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         db.session.rollback()
@@ -122,14 +139,21 @@ def _send_digest(user_id: int) -> bool:
     if not pending:
         db.session.rollback()
         return False
-    body = render_template("emails/staff_digest.txt", user=user, notifications=pending)
     count = len(pending)
-    subject = f"Your daily summary: {count} update{'' if count == 1 else 's'} on your offers"
+    if batch:
+        body = render_template("emails/staff_batch.txt", user=user, notifications=pending)
+        subject = f"{count} update{'' if count == 1 else 's'} on your offers"
+    else:
+        body = render_template("emails/staff_digest.txt", user=user, notifications=pending)
+        subject = f"Your daily summary: {count} update{'' if count == 1 else 's'} on your offers"
     try:
         # The key names the last notification listed: the same digest is never
         # written twice, while later notifications make a new one.
         email = emails.add_email(
-            f"staff-digest:{user.id}:{pending[-1].id}", user.email, subject, body
+            f"staff-{'batch' if batch else 'digest'}:{user.id}:{pending[-1].id}",
+            user.email,
+            subject,
+            body,
         )
     except IntegrityError:
         db.session.rollback()
