@@ -9,8 +9,10 @@ SQLAlchemy Core: organisations and their submitters, offers in every status afte
 submission, one to three unit types each, one or two cohorts, one or two scores
 each (the newest is the one the queue shows) with a verdict row per rule, and the
 audit trail that brought each offer to its status (submitted, scored, assigned,
-questions asked and answered, meetings, decisions, with notes between), which
-the dashboard's time in each stage is read from.
+questions asked and answered, meetings, decisions, with notes between), and what
+the service stores with them for the dashboard: each cohort's share of its
+offer's units (set by the same statement the service runs) and the offer's stays
+in each stage (by the same rule triage.workflow.record follows).
 Then, signed in as a commissioner with Flask's test client, it requests each page
 REQUESTS times (default 30, after one warm-up request) and prints the median and
 p95 time and the SQL statements each request ran. The server is stopped and
@@ -54,12 +56,14 @@ from triage.models import (  # noqa: E402
     Offer,
     OfferCohort,
     OfferScore,
+    OfferStageStay,
     OfferUnitType,
     Organisation,
     User,
 )
-from triage.models.offers import OfferStatus  # noqa: E402
+from triage.models.offers import OfferStatus, refresh_units_shares  # noqa: E402
 from triage.models.scores import OfferScoreVerdict  # noqa: E402
+from triage.models.supply_cache import stage_entered  # noqa: E402
 from triage.queue.filters import RULE_TITLES  # noqa: E402
 from triage.services.policy import policy_in_force  # noqa: E402
 
@@ -178,6 +182,24 @@ def history(
     return trail
 
 
+def stays_of(
+    offer_id: int, trail: list[tuple[str, OfferStatus | None, OfferStatus | None, datetime]]
+) -> list[dict[str, Any]]:
+    """The offer's stays in each stage, as triage.workflow.record writes them with
+    the trail's events: each event that enters a stage ends the stay before."""
+    stays: list[dict[str, Any]] = []
+    for action, source, target, at in trail:
+        stage = stage_entered(
+            action, source.value if source else None, target.value if target else None
+        )
+        if stage is None:
+            continue
+        if stays:
+            stays[-1]["left_at"] = at
+        stays.append({"offer_id": offer_id, "stage": stage, "entered_at": at, "left_at": None})
+    return stays
+
+
 def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
     """`count` submitted offers, with everything the queue and dashboard read."""
     rng = random.Random(SEED)
@@ -279,8 +301,9 @@ def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
                 }
             )
         offer_ids = list(connection.scalars(insert(Offer).returning(Offer.id), offers))
-        units, offer_cohorts, scores, events = [], [], [], []
+        units, offer_cohorts, scores, events, stays = [], [], [], [], []
         for offer_id, (owner, officer, trail) in zip(offer_ids, trails, strict=True):
+            stays += stays_of(offer_id, trail)
             for action, source, target, at in trail:
                 staff = action not in ("submit", "respond", "withdraw")
                 events.append(
@@ -360,6 +383,8 @@ def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
         connection.execute(insert(AuditEvent), events)
         connection.execute(insert(OfferUnitType), units)
         connection.execute(insert(OfferCohort), offer_cohorts)
+        refresh_units_shares(connection, offer_ids)
+        connection.execute(insert(OfferStageStay), stays)
         score_ids = list(connection.scalars(insert(OfferScore).returning(OfferScore.id), scores))
         connection.execute(
             insert(OfferScoreVerdict),

@@ -11,6 +11,7 @@ from sqlalchemy import event, text, update
 
 from tests import factories
 from tests.factories import soup
+from tests.supply_reconstruction import old_stays, retime_stays, stored_stays
 from triage import db
 from triage.models import AuditEvent, Offer, User
 from triage.models.offers import OFFER_STATUS_LABELS, OfferStatus
@@ -34,10 +35,11 @@ def stages_table(response) -> dict[str, list[str]]:
 
 
 def _dated(offer_id: int, days: dict[str, float]) -> None:
-    """Date the offer's audit events, by action, `days` after START: what the
-    trail would say had the steps happened then. Only a test rewrites the trail:
-    the service only ever inserts into it, and on PostgreSQL a trigger refuses any
-    change, so this transaction runs without triggers."""
+    """Date the offer's audit events, by action, `days` after START, and the stays
+    in each stage they started and ended: what the trail and the stays would say
+    had the steps happened then. Only a test rewrites the trail: the service only
+    ever inserts into it, and on PostgreSQL a trigger refuses any change, so this
+    transaction runs without triggers."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL session_replication_role = replica"))
     for action, after in days.items():
@@ -46,6 +48,7 @@ def _dated(offer_id: int, days: dict[str, float]) -> None:
             .where(AuditEvent.offer_id == offer_id, AuditEvent.action == action)
             .values(at=START + timedelta(days=after))
         )
+    retime_stays(offer_id)
     db.session.commit()
 
 
@@ -129,6 +132,18 @@ def test_the_median_time_in_each_stage_comes_from_the_audit_trail(
     assert rows["Declined"] == ["1", "Not timed", "A final stage: offers stay in it"]
     page = soup(staff_client.get(DASHBOARD)).get_text(" ", strip=True)
     assert "only offers that have left a stage are counted, not those still in it" in page
+
+
+def test_the_stored_stays_are_the_ones_the_audit_trail_gives(
+    app: Flask, submitter, commissioner
+) -> None:
+    known_histories(app, submitter, commissioner)
+    with app.app_context():
+        stays = stored_stays()
+        assert stays == old_stays()
+        # 4 submitted, 3 scored, 3 under review twice over, 2 information requested,
+        # 1 approved, 1 declined.
+        assert len(stays) == 4 + 3 + 5 + 2 + 2
 
 
 def test_a_stay_shorter_than_a_day_says_so(app: Flask, staff_client, submitter, commissioner):

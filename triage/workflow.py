@@ -13,11 +13,13 @@ import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from triage import db
-from triage.models import AuditEvent, Offer, User
+from triage.models import AuditEvent, Offer, OfferStageStay, User
 from triage.models.offers import OPEN_STATUSES, WITHDRAWABLE, OfferStatus
+from triage.models.supply_cache import stage_entered
+from triage.models.types import utcnow
 
 S = OfferStatus
 
@@ -165,15 +167,49 @@ def record(
     person_id: int | None = None,
 ) -> AuditEvent:
     """Add an audit event to the caller's transaction. For a waiting-list record,
-    `person_id` says which one; `detail` must never hold what it says."""
+    `person_id` says which one; `detail` must never hold what it says.
+
+    An event that takes the offer into a stage (see stage_entered) also ends the
+    offer's stay in the stage before and starts one in the new stage, at the
+    event's time, for the dashboard's times in each stage."""
+    source = from_status.value if from_status else None
+    target = to_status.value if to_status else None
+    stage = stage_entered(action, source, target) if offer is not None else None
+    at = utcnow()
+    if offer is not None and stage is not None:
+        # Nothing of the caller's is written yet (it may fail at the caller's commit,
+        # where it is handled, as a score written twice at once is).
+        with db.session.no_autoflush:
+            # One stage change of an offer at a time (PostgreSQL; a workflow action
+            # already holds this lock), so its stays follow one another in time.
+            db.session.execute(
+                select(Offer.id).where(Offer.id == offer.id).with_for_update(key_share=True)
+            )
+            at = utcnow()
+            db.session.execute(
+                update(OfferStageStay)
+                .where(OfferStageStay.offer_id == offer.id, OfferStageStay.left_at.is_(None))
+                .values(left_at=at)
+                .execution_options(synchronize_session=False)
+            )
+            # A stay this transaction started and has not written yet.
+            for pending in db.session.new:
+                if (
+                    isinstance(pending, OfferStageStay)
+                    and pending.offer_id == offer.id
+                    and pending.left_at is None
+                ):
+                    pending.left_at = at
+        db.session.add(OfferStageStay(offer_id=offer.id, stage=stage, entered_at=at))
     event = AuditEvent(
         offer_id=offer.id if offer else None,
         person_id=person_id,
         actor_id=actor.id if actor else None,
         action=action,
-        from_status=from_status.value if from_status else None,
-        to_status=to_status.value if to_status else None,
+        from_status=source,
+        to_status=target,
         detail=detail,
+        at=at,
     )
     db.session.add(event)
     return event

@@ -13,6 +13,7 @@ from triage.models.placement import (
     WaitingPerson,
 )
 from triage.models.scores import OfferScore, PolicyVersion, RescoreItem, RescoreRun
+from triage.models.supply_cache import OfferStageStay
 from triage.models.triage import AuditEvent, OfferMessage, ScoreOverride
 from triage.models.users import LoginFailure, LoginSession, Organisation, User
 
@@ -30,6 +31,7 @@ __all__ = [
     "OfferCohort",
     "OfferFlag",
     "OfferScore",
+    "OfferStageStay",
     "OfferUnitType",
     "Organisation",
     "OutboxMessage",

@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Update,
+    case,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
+from sqlalchemy.orm.attributes import instance_state
 
 from rules.appendix_c import postcode_district
 from triage.db import Base
@@ -244,5 +262,100 @@ class OfferCohort(Base):
         ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True
     )
     cohort: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+    # The cohort's share of the offer's units (see share_units), kept right by the
+    # session whenever the offer's unit types or cohorts change; None while the
+    # offer has no units.
+    units_share: Mapped[int | None]
 
     offer: Mapped[Offer] = relationship(back_populates="cohorts")
+
+
+# --- Each cohort's share of its offer's units ----------------------------------------
+
+
+def share_units(offer_ids: Iterable[int] | None = None) -> Update:
+    """The statement that sets units_share on the cohorts of `offer_ids` (None: of
+    every offer), from the offer's unit types, in the database.
+
+    An offer's units are shared between its cohorts as evenly as whole units allow,
+    the first cohorts (in code order) taking any unit left over: 9 units for two
+    cohorts are 5 and 4 (as rules/need.py counts them). An offer without units
+    gets None, not 0: it brings nothing to any cohort.
+    """
+    cohorts = cast(Table, OfferCohort.__table__)
+    others = cohorts.alias("others")
+    unit_types = cast(Table, OfferUnitType.__table__)
+    units = (
+        select(func.sum(unit_types.c.count))
+        .where(unit_types.c.offer_id == cohorts.c.offer_id)
+        .scalar_subquery()
+    )
+    shared_by = (
+        select(func.count()).where(others.c.offer_id == cohorts.c.offer_id).scalar_subquery()
+    )
+    place = (
+        select(func.count())
+        .where(others.c.offer_id == cohorts.c.offer_id, others.c.cohort < cohorts.c.cohort)
+        .scalar_subquery()
+    )
+    statement = update(cohorts).values(
+        units_share=units // shared_by + case((place < units % shared_by, 1), else_=0)
+    )
+    if offer_ids is not None:
+        statement = statement.where(cohorts.c.offer_id.in_(sorted(set(offer_ids))))
+    return statement
+
+
+def refresh_units_shares(connection: Connection, offer_ids: Iterable[int] | None = None) -> None:
+    """Set units_share on the cohorts of `offer_ids` (None: of every offer)."""
+    connection.execute(share_units(offer_ids))
+
+
+_SHARES_CHANGED = "triage.units_shares_changed"
+
+
+def _offers_whose_shares_change(session: Session) -> set[int]:
+    """Offers that gained, lost or changed a unit type or a cohort in this flush."""
+    changed: set[int] = set()
+    for row in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(row, OfferUnitType | OfferCohort):
+            state = instance_state(row)
+            offer_id = state.dict.get("offer_id")
+            offer = state.dict.get("offer")
+            if offer_id is None and offer is not None:
+                offer_id = instance_state(offer).dict.get("id")
+            committed = state.committed_state.get("offer_id")
+            for value in (offer_id, committed):
+                if isinstance(value, int):
+                    changed.add(value)
+        elif isinstance(row, Offer):
+            offer_state = instance_state(row)
+            offer_id = offer_state.dict.get("id")
+            if isinstance(offer_id, int) and (
+                offer_state.attrs.unit_types.history.has_changes()
+                or offer_state.attrs.cohorts.history.has_changes()
+            ):
+                changed.add(offer_id)
+    return changed
+
+
+@event.listens_for(Session, "after_flush")
+def _share_units_after_flush(session: Session, _context: Any) -> None:
+    """However an offer's unit types or cohorts were written (the submitter's form,
+    a factory, a test), its cohorts' shares are worked out again in the same
+    transaction. Only drafts change: a submitted offer's units are fixed."""
+    changed = _offers_whose_shares_change(session)
+    if changed:
+        refresh_units_shares(session.connection(), changed)
+        session.info.setdefault(_SHARES_CHANGED, set()).update(changed)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _reload_shares(session: Session, _context: Any) -> None:
+    """The shares were set in the database: read them from it on next use."""
+    changed = session.info.pop(_SHARES_CHANGED, None)
+    if not changed:
+        return
+    for row in list(session.identity_map.values()):
+        if isinstance(row, OfferCohort) and instance_state(row).dict.get("offer_id") in changed:
+            session.expire(row, ["units_share"])

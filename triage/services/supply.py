@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Subquery, and_, case, extract, func, or_, select
+from sqlalchemy import and_, extract, func, select
 
 from rules.need import CohortPosition, pipeline_by_cohort, positions
 from rules.policy_data import Policy
@@ -25,7 +25,7 @@ from triage.models import (
     Nomination,
     Offer,
     OfferCohort,
-    OfferUnitType,
+    OfferStageStay,
     PlacementUnit,
     WaitingPerson,
 )
@@ -61,43 +61,17 @@ def units_by_status(statuses: Iterable[OfferStatus]) -> list[Units]:
 
     An offer's units are shared between its cohorts as evenly as whole units
     allow, the first cohorts (in code order) taking any unit left over: 9 units
-    for two cohorts are 5 and 4.
+    for two cohorts are 5 and 4. Each cohort's share is stored with it
+    (OfferCohort.units_share, kept right as the offer is written: a submitted
+    offer's units never change), so this only adds them up.
     """
     wanted = [status.value for status in statuses]
-    units = (
-        select(OfferUnitType.offer_id, func.sum(OfferUnitType.count).label("units"))
-        .join(Offer, Offer.id == OfferUnitType.offer_id)
-        .where(Offer.status.in_(wanted))
-        .group_by(OfferUnitType.offer_id)
-        .subquery("units")
-    )
-    # Each cohort's place among its offer's cohorts (0 first, in code order), how
-    # many the offer has, and the offer's status and year available.
-    cohorts = (
-        select(
-            OfferCohort.offer_id,
-            OfferCohort.cohort,
-            (
-                func.row_number().over(
-                    partition_by=OfferCohort.offer_id, order_by=OfferCohort.cohort
-                )
-                - 1
-            ).label("place"),
-            func.count().over(partition_by=OfferCohort.offer_id).label("shared_by"),
-            Offer.status,
-            extract("year", Offer.date_available).label("year"),
-        )
-        .join(Offer, Offer.id == OfferCohort.offer_id)
-        .where(Offer.status.in_(wanted))
-        .subquery("cohorts")
-    )
-    share = units.c.units // cohorts.c.shared_by + case(
-        (cohorts.c.place < units.c.units % cohorts.c.shared_by, 1), else_=0
-    )
+    year = extract("year", Offer.date_available)
     rows = db.session.execute(
-        select(cohorts.c.status, cohorts.c.cohort, cohorts.c.year, func.sum(share))
-        .join(units, units.c.offer_id == cohorts.c.offer_id)
-        .group_by(cohorts.c.status, cohorts.c.cohort, cohorts.c.year)
+        select(Offer.status, OfferCohort.cohort, year, func.sum(OfferCohort.units_share))
+        .join(Offer, Offer.id == OfferCohort.offer_id)
+        .where(Offer.status.in_(wanted), OfferCohort.units_share.is_not(None))
+        .group_by(Offer.status, OfferCohort.cohort, year)
     )
     return [
         Units(status, cohort, None if when is None else int(when), int(total or 0))
@@ -241,7 +215,6 @@ NOT_RECORDED = "Not timed: the audit trail does not record this stage; its time 
 # Statuses the audit trail never records an offer entering: scoring is the
 # worker's business, between submission and the "scored" event.
 UNRECORDED = frozenset({OfferStatus.SCORING, OfferStatus.SCORING_FAILED})
-SCORED_ACTION = "scored"
 
 
 @dataclass(frozen=True)
@@ -255,67 +228,34 @@ class Stage:
     measures: str
 
 
-def stays() -> Subquery:
-    """Every stay of an offer in a stage, from the append-only audit trail: the
-    stage, when the offer entered it and when it left (None: it is still there).
-
-    An offer enters a stage with each event that changes its status (submission,
-    the workflow's actions, withdrawal) and with its first "scored" event (the
-    worker records no status change: it enters Scored). It leaves with the next
-    of those events. Read from the (offer_id, at) index in one pass.
-    """
-    changes_status = or_(
-        AuditEvent.action == SCORED_ACTION,
-        and_(
-            AuditEvent.to_status.is_not(None),
-            or_(AuditEvent.from_status.is_(None), AuditEvent.from_status != AuditEvent.to_status),
-        ),
-    )
-    return (
-        select(
-            case(
-                (AuditEvent.action == SCORED_ACTION, OfferStatus.SCORED.value),
-                else_=AuditEvent.to_status,
-            ).label("stage"),
-            AuditEvent.at.label("entered"),
-            # In the order of the (offer_id, at) index, so nothing is sorted.
-            func.lead(AuditEvent.at)
-            .over(partition_by=AuditEvent.offer_id, order_by=AuditEvent.at)
-            .label("left"),
-        )
-        .where(AuditEvent.offer_id.is_not(None), changes_status)
-        .subquery("stays")
-    )
-
-
 def median_days_by_stage() -> dict[str, tuple[float, int]]:
     """Per stage: the median days offers spent in it, of the stays that ended, and
     how many ended. Worked out by the database in one query, whatever the number
-    of offers: percentile_cont on PostgreSQL; elsewhere (SQLite) the middle one
-    or two of each stage's stays, numbered in order."""
-    stay = stays()
+    of offers, from the stays written with the audit trail (OfferStageStay: an
+    offer enters a stage with each event that changes its status, submission, the
+    workflow's actions, withdrawal, and with a "scored" event; it leaves with the
+    next of those events): percentile_cont on PostgreSQL; elsewhere (SQLite) the
+    middle one or two of each stage's stays, numbered in order."""
+    stay = OfferStageStay
+    ended = stay.left_at.is_not(None)
     if db.session.get_bind().dialect.name == "postgresql":
         # date_part, not extract: a float, which sorts faster than extract's numeric.
-        days = func.date_part("epoch", stay.c.left - stay.c.entered) / SECONDS_A_DAY
+        days = func.date_part("epoch", stay.left_at - stay.entered_at) / SECONDS_A_DAY
         query = (
-            select(
-                stay.c.stage,
-                func.percentile_cont(0.5).within_group(days),
-                func.count(),
-            )
-            .where(stay.c.left.is_not(None))
-            .group_by(stay.c.stage)
+            select(stay.stage, func.percentile_cont(0.5).within_group(days), func.count())
+            .where(ended)
+            .group_by(stay.stage)
         )
     else:
-        days = func.julianday(stay.c.left) - func.julianday(stay.c.entered)
+        days = func.julianday(stay.left_at) - func.julianday(stay.entered_at)
         numbered = (
             select(
-                stay.c.stage,
+                stay.stage,
                 days.label("days"),
-                func.row_number().over(partition_by=stay.c.stage, order_by=days).label("place"),
-                func.count().over(partition_by=stay.c.stage).label("ended"),
+                func.row_number().over(partition_by=stay.stage, order_by=days).label("place"),
+                func.count().over(partition_by=stay.stage).label("ended"),
             )
-            .where(stay.c.left.is_not(None))
+            .where(ended)
             .subquery("numbered")
         )
         query = (
@@ -324,8 +264,8 @@ def median_days_by_stage() -> dict[str, tuple[float, int]]:
             .group_by(numbered.c.stage)
         )
     return {
-        stage: (float(median), int(ended))
-        for stage, median, ended in db.session.execute(query)
+        stage: (float(median), int(count))
+        for stage, median, count in db.session.execute(query)
         if median is not None
     }
 
@@ -344,7 +284,8 @@ def offers_by_status() -> dict[str, int]:
 
 def stages(now_in: Mapping[str, int] | None = None) -> list[Stage]:
     """Submitted offers per status now, with the median time offers spent in each
-    stage, from the audit trail (see stays): two queries."""
+    stage, from the stays the audit trail records (see median_days_by_stage): two
+    queries."""
     if now_in is None:
         now_in = offers_by_status()
     timed = median_days_by_stage()
