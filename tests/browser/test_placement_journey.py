@@ -102,4 +102,46 @@ def test_a_placement_officer_imports_matches_and_records_a_move_in(
     page.get_by_role("link", name="P-0002").first.click()
     on_page("P-0002 Moved in")
 
+    # The rest of the team's pages, each checked with axe: a vacancy refused then
+    # registered, a home's features confirmed, the proposal, a person's record.
+    page.goto("/placement/homes/new")
+    on_page("Register a vacancy")
+    click_button("Register the vacancy")
+    on_page("Register a vacancy", "errors")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the scheme name")
+    page.get_by_label("Scheme name").fill("Ashfield Court")
+    page.get_by_label("Which home in the scheme").fill("Flat 2, ground floor")
+    page.get_by_label("Postcode district").fill("LE3")
+    page.get_by_label("Cohort the home is for").select_option("mental_health_step_down")
+    page.get_by_role("group", name="Type of scheme").get_by_label(
+        "Self-contained flats, core and cluster"
+    ).check()
+    page.get_by_role("group", name="Support on site").get_by_label("24/7 support on site").check()
+    for question in (
+        "Is the home self-contained?",
+        "Is it suitable for a wheelchair user?",
+        "Does it have level access or is it on the ground floor?",
+    ):
+        page.get_by_role("group", name=question).get_by_label("Yes").check()
+    page.get_by_label("How many people can live there?").fill("1")
+    page.get_by_label("Youngest age").fill("18")
+    page.get_by_label("Oldest age").fill("64")
+    click_button("Register the vacancy")
+    on_page(re.compile(r"Home VAC-\d+"), "registered")
+    expect(page.locator("#shortlist-table")).to_contain_text("P-0003")
+
+    page.goto(f"/placement/homes/{units[-1].id}/features")
+    on_page(f"Features of home {units[-1].reference}")
+    click_button("Confirm these features")
+    on_page(f"Home {units[-1].reference}", "features confirmed")
+
+    page.goto("/placement/proposal")
+    on_page("Proposal for every home")
+    page.goto("/placement/people")
+    on_page("Waiting list", "list")
+    page.get_by_role("link", name="P-0001").click()
+    on_page("P-0001 Waiting")
+    page.get_by_role("link", name="Change").first.click()
+    on_page("Change P-0001")
+
     audit.assert_clean()
