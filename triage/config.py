@@ -62,20 +62,15 @@ class Config:
     BROKER_PUBLISH_TIMEOUT_SECONDS = 5.0
     # Seconds before a message a dead worker took is handed to another (Redis).
     BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "300"))
+    # The beat schedule: how often each sweeper runs.
     OUTBOX_RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "2"))
+    DELIVER_PENDING_EMAILS_INTERVAL_SECONDS = 60.0
+    RESEND_STUCK_OFFERS_INTERVAL_SECONDS = 300.0
+    PURGE_ABANDONED_IMPORTS_INTERVAL_SECONDS = 3600.0
+    NOTIFICATION_DIGEST_HOUR_UTC = 7
     # A scoring task that fails waits this many seconds before its first retry,
     # doubling for each later one (at most two minutes).
     SCORE_RETRY_BASE_SECONDS = float(os.environ.get("SCORE_RETRY_BASE_SECONDS", "5"))
-    # Fault tests only: the file email backend sleeps this long mid-delivery.
-    FAULT_DELIVERY_DELAY_SECONDS = float(os.environ.get("FAULT_DELIVERY_DELAY_SECONDS", "0"))
-    # Fault tests only: scoring sleeps this long after the rules run, before it saves.
-    FAULT_SCORING_DELAY_SECONDS = float(os.environ.get("FAULT_SCORING_DELAY_SECONDS", "0"))
-
-    @classmethod
-    def broker_url(cls) -> str:
-        if cls.REDIS_URL:
-            return cls.REDIS_URL
-        return "filesystem://"
 
     @classmethod
     def check(cls) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask
 from sqlalchemy import MetaData, create_engine, event
@@ -25,6 +28,43 @@ class Base(DeclarativeBase):
 
 
 session = scoped_session(sessionmaker(expire_on_commit=False))
+
+_DEPTH = "triage.unit_of_work_depth"
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """The transaction of a service entry point: committed when the block ends,
+    rolled back if it raises (a domain exception included), so a caller never
+    sees half of it. A unit of work entered inside another joins it: only the
+    outermost commits, so an entry point may call another."""
+    current = session()
+    depth = current.info.get(_DEPTH, 0)
+    current.info[_DEPTH] = depth + 1
+    try:
+        yield
+        if depth == 0:
+            current.commit()
+    except BaseException:
+        if depth == 0:
+            current.rollback()
+        raise
+    finally:
+        current.info[_DEPTH] = depth
+
+
+def transactional(function: Callable[P, R]) -> Callable[P, R]:
+    """A service entry point that runs in one unit of work (GOV.UK Notify's
+    `@transactional`)."""
+
+    @wraps(function)
+    def in_unit_of_work(*args: P.args, **kwargs: P.kwargs) -> R:
+        with unit_of_work():
+            return function(*args, **kwargs)
+
+    return in_unit_of_work
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -52,4 +92,7 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_appcontext
     def remove_session(_exc: BaseException | None) -> None:
+        # Whatever a request or task left open is rolled back, never committed:
+        # only a service's unit of work commits.
+        session.rollback()
         session.remove()

@@ -1,30 +1,42 @@
-"""The offer's workflow as a state machine, in one place.
+"""The offer's workflow as a state machine, and the only code that changes an
+offer's status.
 
 Every action names the statuses it may start from and the status it leads to; an
-action from anywhere else is refused. Each change bumps the offer's version and
-is written to the audit log in the same transaction. A change made against an
-older version (two officers on one offer) is refused as stale, never applied
-over the other officer's work.
+action from anywhere else is refused. `perform` applies one in the caller's
+transaction: it bumps the offer's version, writes the audit event, and ends the
+offer's stay in its old stage and starts one in the new (what the dashboard's
+times in each stage read). A person acting on an offer says which version they
+saw; if it changed since (two officers on one offer), the action is refused as
+stale, never applied over the other's work. The service's own actors (scoring,
+the sweepers) act on whatever the offer is now: the status check is their guard.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
+from sqlalchemy.orm.exc import StaleDataError
 
-from triage import db
-from triage.models import AuditEvent, Offer, OfferStageStay, User
+from triage import clock, db
+from triage.models import Offer, OfferStageStay, User
 from triage.models.offers import OPEN_STATUSES, WITHDRAWABLE, OfferStatus
-from triage.models.supply_cache import stage_entered
-from triage.models.types import utcnow
+from triage.services.audit import AuditAction, record
 
 S = OfferStatus
 
 
 class Action(enum.StrEnum):
+    """The actions of the transitions table; each is recorded as the AuditAction
+    of the same value."""
+
+    SUBMIT = "submit"
+    START_SCORING = "scoring_started"
+    SCORED = "scored"
+    SCORING_FAILED = "scoring_failed"
+    RETRY_SCORING = "scoring_retried"
     ASSIGN = "assign"
     REQUEST_INFORMATION = "request_information"
     RESPOND = "respond"
@@ -43,27 +55,39 @@ SCORED_OR_NOT = frozenset({S.SUBMITTED, S.SCORING, S.SCORED, S.SCORING_FAILED})
 class Transition:
     sources: frozenset[OfferStatus]
     target: OfferStatus | None  # None: the status stays as it is
-    label: str
 
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The service acting on its own (the scoring worker, a sweeper): recorded
+    with no person, and not held to a version it saw."""
+
+    name: str
+
+
+SCORING = SystemActor("scoring")
+
+Actor = User | SystemActor
 
 TRANSITIONS: dict[Action, Transition] = {
+    Action.SUBMIT: Transition(frozenset({S.DRAFT}), S.SUBMITTED),
+    # Background scoring: the worker claims the offer, then scores it or, after its
+    # last attempt, marks it failed; staff may send a failed one again.
+    Action.START_SCORING: Transition(frozenset({S.SUBMITTED}), S.SCORING),
+    Action.SCORED: Transition(frozenset({S.SCORING, S.SCORING_FAILED}), S.SCORED),
+    Action.SCORING_FAILED: Transition(frozenset({S.SUBMITTED, S.SCORING}), S.SCORING_FAILED),
+    Action.RETRY_SCORING: Transition(frozenset({S.SCORING_FAILED}), S.SUBMITTED),
     # Assigning an officer starts the review; reassigning keeps the status.
-    Action.ASSIGN: Transition(frozenset(OPEN_STATUSES), None, "Assigned"),
-    Action.REQUEST_INFORMATION: Transition(
-        REVIEWING, S.INFORMATION_REQUESTED, "Information requested"
-    ),
-    Action.RESPOND: Transition(
-        frozenset({S.INFORMATION_REQUESTED}), S.UNDER_REVIEW, "Submitter responded"
-    ),
-    Action.PROPOSE_MEETING: Transition(
-        frozenset({S.UNDER_REVIEW}), S.MEETING_PROPOSED, "Meeting proposed"
-    ),
+    Action.ASSIGN: Transition(frozenset(OPEN_STATUSES), None),
+    Action.REQUEST_INFORMATION: Transition(REVIEWING, S.INFORMATION_REQUESTED),
+    Action.RESPOND: Transition(frozenset({S.INFORMATION_REQUESTED}), S.UNDER_REVIEW),
+    Action.PROPOSE_MEETING: Transition(frozenset({S.UNDER_REVIEW}), S.MEETING_PROPOSED),
     Action.PROGRESS_TO_FEASIBILITY: Transition(
-        frozenset({S.UNDER_REVIEW, S.MEETING_PROPOSED}), S.FEASIBILITY, "Progressed to feasibility"
+        frozenset({S.UNDER_REVIEW, S.MEETING_PROPOSED}), S.FEASIBILITY
     ),
-    Action.APPROVE: Transition(REVIEWING, S.APPROVED, "Approved in principle"),
-    Action.DECLINE: Transition(REVIEWING | {S.INFORMATION_REQUESTED}, S.DECLINED, "Declined"),
-    Action.WITHDRAW: Transition(frozenset(WITHDRAWABLE), S.WITHDRAWN, "Withdrawn by the submitter"),
+    Action.APPROVE: Transition(REVIEWING, S.APPROVED),
+    Action.DECLINE: Transition(REVIEWING | {S.INFORMATION_REQUESTED}, S.DECLINED),
+    Action.WITHDRAW: Transition(frozenset(WITHDRAWABLE), S.WITHDRAWN),
 }
 DECISIONS = frozenset({Action.APPROVE, Action.DECLINE})
 
@@ -108,108 +132,68 @@ def actions_for(offer: Offer) -> list[Action]:
 def perform(
     offer: Offer,
     action: Action,
-    actor: User,
+    actor: Actor,
     *,
-    seen_version: int,
+    seen_version: int | None = None,
     detail: str | None = None,
-    commit: bool = True,
     **changes: object,
 ) -> Offer:
-    """Apply `action` to `offer` as `actor`, who last saw `seen_version`, with any
-    other column `changes`, and record it. Raises TransitionRefused or StaleOffer
-    and changes nothing if it cannot. With commit=False the caller adds what goes
-    with the change (a message, an email) and commits it all at once."""
+    """Apply `action` to `offer` as `actor`, with any other column `changes`, in
+    the caller's transaction, and record it. A person must say which version of
+    the offer they acted on (`seen_version`). Raises TransitionRefused or
+    StaleOffer, and writes nothing, if it cannot."""
+    label = AuditAction(action.value).label
+    if isinstance(actor, User) and seen_version is None:
+        raise TypeError(f"{label}: a person's action needs the version they saw")
     transition = TRANSITIONS[action]
     current = OfferStatus(offer.status)
     if current not in transition.sources:
-        raise TransitionRefused(
-            f"{transition.label} is not possible when the offer is {current.value}"
-        )
+        raise TransitionRefused(f"{label} is not possible when the offer is {current.value}")
+    if seen_version is not None and seen_version != offer.version:
+        raise StaleOffer(f"Offer {offer.reference or offer.id} changed since it was opened")
     target = transition.target
     if action is Action.ASSIGN and current in SCORED_OR_NOT:
         target = S.UNDER_REVIEW
-    values: dict[str, object] = {
-        "version": Offer.version + 1,
-        "updated_at": datetime.now(UTC),
-        **changes,
-    }
+    at = clock.now()
+    for column, value in changes.items():
+        setattr(offer, column, value)
     if target is not None:
-        values["status"] = target
+        offer.status = target
     if action in DECISIONS:
-        values["decided_at"] = datetime.now(UTC)
+        offer.decided_at = at
     if action is Action.WITHDRAW:
-        values["withdrawn_at"] = datetime.now(UTC)
-    result = db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer.id, Offer.version == seen_version, Offer.status == current)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+        offer.withdrawn_at = at
+    offer.updated_at = at
+    # The version is the mapper's version_id_col: this UPDATE says WHERE version is
+    # the one loaded, and bumps it. Another transaction that changed the offer
+    # first (and took its row lock, on PostgreSQL) makes it match nothing.
+    try:
+        db.session.flush([offer])
+    except StaleDataError as error:
+        raise StaleOffer(f"Offer {offer.reference or offer.id} changed since it was opened") from error
+    if target is not None and target is not current and current is not S.DRAFT:
+        _change_stage(offer, target, at)
+    elif target is S.SUBMITTED:
+        db.session.add(OfferStageStay(offer_id=offer.id, stage=target.value, entered_at=at))
+    record(
+        AuditAction(action.value),
+        actor if isinstance(actor, User) else None,
+        offer=offer,
+        from_status=current,
+        to_status=target or current,
+        detail=detail,
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
-        raise StaleOffer(f"Offer {offer.reference or offer.id} changed since it was opened")
-    record(offer, actor, action.value, current, target or current, detail)
-    # The update went straight to the database: reload the offer from it on next use.
-    db.session.expire(offer)
-    if commit:
-        db.session.commit()
     return offer
 
 
-def record(
-    offer: Offer | None,
-    actor: User | None,
-    action: str,
-    from_status: OfferStatus | None = None,
-    to_status: OfferStatus | None = None,
-    detail: str | None = None,
-    *,
-    person_id: int | None = None,
-) -> AuditEvent:
-    """Add an audit event to the caller's transaction. For a waiting-list record,
-    `person_id` says which one; `detail` must never hold what it says.
-
-    An event that takes the offer into a stage (see stage_entered) also ends the
-    offer's stay in the stage before and starts one in the new stage, at the
-    event's time, for the dashboard's times in each stage."""
-    source = from_status.value if from_status else None
-    target = to_status.value if to_status else None
-    stage = stage_entered(action, source, target) if offer is not None else None
-    at = utcnow()
-    if offer is not None and stage is not None:
-        # Nothing of the caller's is written yet (it may fail at the caller's commit,
-        # where it is handled, as a score written twice at once is).
-        with db.session.no_autoflush:
-            # One stage change of an offer at a time (PostgreSQL; a workflow action
-            # already holds this lock), so its stays follow one another in time.
-            db.session.execute(
-                select(Offer.id).where(Offer.id == offer.id).with_for_update(key_share=True)
-            )
-            at = utcnow()
-            db.session.execute(
-                update(OfferStageStay)
-                .where(OfferStageStay.offer_id == offer.id, OfferStageStay.left_at.is_(None))
-                .values(left_at=at)
-                .execution_options(synchronize_session=False)
-            )
-            # A stay this transaction started and has not written yet.
-            for pending in db.session.new:
-                if (
-                    isinstance(pending, OfferStageStay)
-                    and pending.offer_id == offer.id
-                    and pending.left_at is None
-                ):
-                    pending.left_at = at
-        db.session.add(OfferStageStay(offer_id=offer.id, stage=stage, entered_at=at))
-    event = AuditEvent(
-        offer_id=offer.id if offer else None,
-        person_id=person_id,
-        actor_id=actor.id if actor else None,
-        action=action,
-        from_status=source,
-        to_status=target,
-        detail=detail,
-        at=at,
+def _change_stage(offer: Offer, stage: OfferStatus, at: datetime) -> None:
+    """End the offer's stay in its stage and start one in `stage`. The offer's row
+    is locked by the update before this (PostgreSQL), so one offer's stays follow
+    one another in time."""
+    db.session.execute(
+        update(OfferStageStay)
+        .where(OfferStageStay.offer_id == offer.id, OfferStageStay.left_at.is_(None))
+        .values(left_at=at)
+        .execution_options(synchronize_session=False)
     )
-    db.session.add(event)
-    return event
+    db.session.add(OfferStageStay(offer_id=offer.id, stage=stage.value, entered_at=at))

@@ -9,6 +9,8 @@ from celery import Celery, Task
 from celery.schedules import crontab
 from flask import Flask, has_app_context
 
+from triage.tasks import TaskName
+
 QUEUE_DEFAULT = "triage"
 
 
@@ -68,19 +70,25 @@ def make_celery(app: Flask) -> Celery:
         enable_utc=True,
         beat_schedule={
             "relay-outbox": {
-                "task": "outbox.relay",
+                "task": TaskName.RELAY_OUTBOX,
                 "schedule": app.config["OUTBOX_RELAY_INTERVAL_SECONDS"],
             },
-            "deliver-stuck-emails": {"task": "email.deliver_pending", "schedule": 60.0},
-            "resend-stuck-offers": {"task": "offers.resend_stuck", "schedule": 300.0},
-            "purge-abandoned-imports": {
-                "task": "placement.purge_abandoned_imports",
-                "schedule": 3600.0,
+            "deliver-stuck-emails": {
+                "task": TaskName.DELIVER_PENDING_EMAILS,
+                "schedule": app.config["DELIVER_PENDING_EMAILS_INTERVAL_SECONDS"],
             },
-            # Staff who chose a daily digest get it at 07:00 UTC (timezone above).
+            "resend-stuck-offers": {
+                "task": TaskName.RESEND_STUCK_OFFERS,
+                "schedule": app.config["RESEND_STUCK_OFFERS_INTERVAL_SECONDS"],
+            },
+            "purge-abandoned-imports": {
+                "task": TaskName.PURGE_ABANDONED_IMPORTS,
+                "schedule": app.config["PURGE_ABANDONED_IMPORTS_INTERVAL_SECONDS"],
+            },
+            # Staff who chose a daily digest get it at this hour, UTC (timezone above).
             "staff-notification-digests": {
-                "task": "notifications.send_digests",
-                "schedule": crontab(hour=7, minute=0),
+                "task": TaskName.SEND_NOTIFICATION_DIGESTS,
+                "schedule": crontab(hour=app.config["NOTIFICATION_DIGEST_HOUR_UTC"], minute=0),
             },
         },
         beat_schedule_filename=str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),

@@ -10,9 +10,8 @@ from celery import shared_task
 from flask import current_app
 
 from triage.services import emails, notifications, outbox, scoring
-from triage.services import offers as offer_service
-from triage.services.offers import ACKNOWLEDGE_TASK
 from triage.services.placement import waiting_list
+from triage.tasks import TaskName
 
 logger = logging.getLogger(__name__)
 
@@ -30,28 +29,12 @@ def _publish(task_name: str, args: list[Any]) -> None:
     )
 
 
-@shared_task(name="outbox.relay", acks_late=True, ignore_result=True)
+@shared_task(name=TaskName.RELAY_OUTBOX, acks_late=True, ignore_result=True)
 def relay_outbox() -> int:
     return outbox.relay_pending(_publish)
 
 
-@shared_task(
-    name=ACKNOWLEDGE_TASK,
-    bind=True,
-    acks_late=True,
-    max_retries=MAX_RETRIES,
-    ignore_result=True,
-)
-def acknowledge_submission(self: Any, offer_id: int) -> None:
-    try:
-        email_id = emails.queue_offer_acknowledgement(offer_id)
-        if email_id is not None:
-            emails.deliver(email_id, final_attempt=self.request.retries >= MAX_RETRIES)
-    except emails.EmailDeliveryError as error:
-        raise self.retry(exc=error, countdown=min(2**self.request.retries * 5, 300)) from error
-
-
-@shared_task(name="email.deliver_pending", acks_late=True, ignore_result=True)
+@shared_task(name=TaskName.DELIVER_PENDING_EMAILS, acks_late=True, ignore_result=True)
 def deliver_pending_emails() -> int:
     """Sweeper: emails left pending by a worker that died are sent here."""
     return emails.deliver_pending()
@@ -63,7 +46,7 @@ SCORE_RETRY_MAX_SECONDS = 120
 
 
 @shared_task(
-    name=scoring.SCORE_TASK,
+    name=TaskName.SCORE_OFFER,
     bind=True,
     acks_late=True,
     max_retries=SCORE_MAX_RETRIES,
@@ -83,25 +66,24 @@ def score_offer(self: Any, offer_id: int, run_id: int | None = None) -> None:
         raise self.retry(exc=error, countdown=countdown) from error
 
 
-@shared_task(name="offers.resend_stuck", acks_late=True, ignore_result=True)
+@shared_task(name=TaskName.RESEND_STUCK_OFFERS, acks_late=True, ignore_result=True)
 def resend_stuck_offers() -> int:
-    """Sweeper: offers left in submitted or scoring, or never acknowledged, are
-    queued again."""
-    return scoring.resend_stuck() + offer_service.resend_unacknowledged()
+    """Sweeper: offers left in submitted or scoring are queued again."""
+    return scoring.resend_stuck()
 
 
-@shared_task(name=emails.DELIVER_TASK, acks_late=True, ignore_result=True)
+@shared_task(name=TaskName.DELIVER_EMAIL, acks_late=True, ignore_result=True)
 def deliver_email(email_id: int) -> None:
     """Send one email from the email outbox (never twice: its row says if it was sent)."""
     emails.deliver(email_id)
 
 
-@shared_task(name=notifications.DIGEST_TASK, acks_late=True, ignore_result=True)
+@shared_task(name=TaskName.SEND_NOTIFICATION_DIGESTS, acks_late=True, ignore_result=True)
 def send_notification_digests() -> int:
     """Daily: each officer's notifications not yet emailed, in one email each."""
     return notifications.send_digests()
 
 
-@shared_task(name=waiting_list.PURGE_TASK, acks_late=True, ignore_result=True)
+@shared_task(name=TaskName.PURGE_ABANDONED_IMPORTS, acks_late=True, ignore_result=True)
 def purge_abandoned_imports() -> int:
     return waiting_list.purge_abandoned_imports()

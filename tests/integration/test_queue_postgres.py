@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from tests import factories
 from tests.factories import soup
-from tests.test_stage_times import DASHBOARD, known_histories, stages_table
+from tests.dashboard.test_stage_times import DASHBOARD, known_histories, stages_table
 from triage import db
 from triage.models import Offer
 from workers import tasks

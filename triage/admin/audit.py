@@ -17,7 +17,7 @@ from triage.fields import TextField
 from triage.models.offers import OFFER_STATUS_LABELS, OfferStatus
 from triage.models.users import ROLE_LABELS
 from triage.offers.forms import GovDateField
-from triage.services import audit
+from triage.services import audit_search as audit
 
 # As triage.services.offers.reference_for writes them: SA-2026-00042.
 REFERENCE = re.compile(r"[A-Z]{2}-\d{4}-\d{1,10}")

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-from triage.models.users import Role
+from triage.models.users import Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +30,17 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
+def acting_user() -> User:
+    """The signed-in person, as the User the services record as acting. Only for
+    views behind one of the decorators below (someone is signed in)."""
+    user: User = current_user.user
+    return user
+
+
+# Who may assign offers and decide on them.
+DECIDERS = (Role.COMMISSIONER, Role.ADMIN)
+
 submitter_required = roles_required(Role.SUBMITTER)
+decider_required = roles_required(*DECIDERS)
 staff_required = roles_required(Role.COMMISSIONER, Role.PLACEMENT_OFFICER, Role.ADMIN)
 admin_required = roles_required(Role.ADMIN)

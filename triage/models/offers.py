@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validat
 from sqlalchemy.orm.attributes import instance_state
 
 from rules.appendix_c import postcode_district
+from rules.offer import OfferData
 from triage.db import Base
 from triage.models.types import UTCDateTime, utcnow
 
@@ -112,14 +113,14 @@ class Offer(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Background scoring: when a score was last asked for, and why it failed.
     scoring_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     scoring_error: Mapped[str | None] = mapped_column(Text)
 
-    # Triage. `version` goes up with every workflow change, so an officer acting on
-    # an offer that changed since they opened it is told, not overwritten.
+    # Triage. `version` goes up with every change to the row (the mapper's
+    # version_id_col), so an officer acting on an offer that changed since they
+    # opened it is told, not overwritten.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -184,6 +185,8 @@ class Offer(Base):
         back_populates="offer", cascade="all, delete-orphan", order_by="Document.uploaded_at"
     )
 
+    __mapper_args__ = {"version_id_col": version}
+
     @validates("postcode")
     def _keep_district(self, _key: str, value: str | None) -> str | None:
         self.postcode_district = postcode_district(value) if value and value.strip() else None
@@ -211,6 +214,47 @@ class Offer(Base):
 
     def unit_type(self, kind: str) -> OfferUnitType | None:
         return next((unit for unit in self.unit_types if unit.kind == kind), None)
+
+    def as_offer_data(self) -> OfferData:
+        """The offer in the rules' terms. Raises ValidationError if it is incomplete."""
+        care = self.care_provided is True
+        return OfferData.model_validate(
+            {
+                "reference": self.reference,
+                "name": self.name,
+                "postcode": self.postcode,
+                "development_type": self.development_type,
+                "planning_status": self.planning_status,
+                "site_area_hectares": self.site_area_hectares,
+                "date_available": self.date_available,
+                "configuration": self.configuration,
+                "unit_types": [unit.as_rules_dict() for unit in self.unit_types],
+                "communal_space": self.communal_space,
+                "staff_office": self.staff_office,
+                "wheelchair_accessible_units": self.units_wheelchair_accessible,
+                "fully_adapted_units": self.units_fully_adapted,
+                "assistive_technology": self.assistive_technology,
+                "lift": self.lift,
+                "accessibility_standard": self.accessibility_standard,
+                "cohorts": [row.cohort for row in self.cohorts],
+                "support_model": self.support_model,
+                "age_min": self.age_min,
+                "age_max": self.age_max,
+                "landlord_name": self.landlord_name,
+                "landlord_type": self.landlord_type,
+                "landlord_provides_care_support_or_supervision": self.landlord_provides_care,
+                "lease_model": self.lease_model,
+                "council_asked_to_cover_voids": self.council_asked_to_cover_voids,
+                "care_provider_name": self.care_provider_name if care else None,
+                "care_provider_framework_status": self.care_framework_status if care else None,
+                "care_hours_per_person_per_week": (
+                    self.care_hours_per_person_per_week if care else None
+                ),
+                "care_cost_pence_per_person_per_week": (
+                    self.care_cost_pence_per_person_per_week if care else None
+                ),
+            }
+        )
 
 
 class OfferUnitType(Base):
@@ -243,6 +287,20 @@ class OfferUnitType(Base):
     def facilities_answered(self) -> bool:
         return None not in (self.own_bathroom, self.own_kitchen, self.most_people_sharing)
 
+    def as_rules_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "count": self.count,
+            "own_bathroom": self.own_bathroom,
+            "own_kitchen": self.own_kitchen,
+            "most_people_sharing": self.most_people_sharing,
+            "core_rent_pence": self.core_rent_pence,
+            "eligible_service_charge_pence": self.eligible_service_charge_pence,
+            "ineligible_service_charge_pence": self.ineligible_service_charge_pence,
+            "ineligible_charges_cover": self.ineligible_charges_cover or "",
+            "intensive_housing_management_pence": self.intensive_housing_management_pence,
+        }
+
     @property
     def charges_answered(self) -> bool:
         return None not in (
@@ -262,9 +320,9 @@ class OfferCohort(Base):
         ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True
     )
     cohort: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
-    # The cohort's share of the offer's units (see share_units), kept right by the
-    # session whenever the offer's unit types or cohorts change; None while the
-    # offer has no units.
+    # The cohort's share of the offer's units (see share_units), set when the offer
+    # is submitted (its units do not change after); None while it is a draft or
+    # has no units.
     units_share: Mapped[int | None]
 
     offer: Mapped[Offer] = relationship(back_populates="cohorts")
@@ -309,53 +367,3 @@ def share_units(offer_ids: Iterable[int] | None = None) -> Update:
 def refresh_units_shares(connection: Connection, offer_ids: Iterable[int] | None = None) -> None:
     """Set units_share on the cohorts of `offer_ids` (None: of every offer)."""
     connection.execute(share_units(offer_ids))
-
-
-_SHARES_CHANGED = "triage.units_shares_changed"
-
-
-def _offers_whose_shares_change(session: Session) -> set[int]:
-    """Offers that gained, lost or changed a unit type or a cohort in this flush."""
-    changed: set[int] = set()
-    for row in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(row, OfferUnitType | OfferCohort):
-            state = instance_state(row)
-            offer_id = state.dict.get("offer_id")
-            offer = state.dict.get("offer")
-            if offer_id is None and offer is not None:
-                offer_id = instance_state(offer).dict.get("id")
-            committed = state.committed_state.get("offer_id")
-            for value in (offer_id, committed):
-                if isinstance(value, int):
-                    changed.add(value)
-        elif isinstance(row, Offer):
-            offer_state = instance_state(row)
-            offer_id = offer_state.dict.get("id")
-            if isinstance(offer_id, int) and (
-                offer_state.attrs.unit_types.history.has_changes()
-                or offer_state.attrs.cohorts.history.has_changes()
-            ):
-                changed.add(offer_id)
-    return changed
-
-
-@event.listens_for(Session, "after_flush")
-def _share_units_after_flush(session: Session, _context: Any) -> None:
-    """However an offer's unit types or cohorts were written (the submitter's form,
-    a factory, a test), its cohorts' shares are worked out again in the same
-    transaction. Only drafts change: a submitted offer's units are fixed."""
-    changed = _offers_whose_shares_change(session)
-    if changed:
-        refresh_units_shares(session.connection(), changed)
-        session.info.setdefault(_SHARES_CHANGED, set()).update(changed)
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def _reload_shares(session: Session, _context: Any) -> None:
-    """The shares were set in the database: read them from it on next use."""
-    changed = session.info.pop(_SHARES_CHANGED, None)
-    if not changed:
-        return
-    for row in list(session.identity_map.values()):
-        if isinstance(row, OfferCohort) and instance_state(row).dict.get("offer_id") in changed:
-            session.expire(row, ["units_share"])

@@ -34,7 +34,7 @@ from triage.services.placement import matching, waiting_list
 from triage.services.placement import nominations as nomination_service
 from triage.services.placement import units as unit_service
 from triage.services.policy import policy_in_force
-from triage.workflow import record
+from triage.services.audit import AuditAction, record
 
 
 @blueprint.get("/homes")

@@ -1,137 +1,132 @@
-"""Reading the audit log: what each action is called, and the administrators'
-search (by offer, action, person and date, newest first, a page at a time).
+"""The audit trail: what the service records, what each record is called, and the
+one function that writes it.
 
-The log is only ever read here; `triage.workflow.record` is the one place that
-writes it, and nothing updates or deletes it.
+The log is append-only (a PostgreSQL trigger refuses updates and deletes).
+Offer status changes are recorded by `triage.workflow.perform`, which calls
+`record` in the same transaction; everything else that is worth a line (a note,
+a flag, a waiting-list record viewed) calls `record` from its service. An event
+about a waiting-list record names the record by id and never says what it holds.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+import enum
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import aliased
-
-from triage import db
+from triage import clock, db
 from triage.models import AuditEvent, Offer, User
-from triage.services import flags, notes
-from triage.services.placement import matching, nominations, waiting_list
-from triage.services.placement import units as placement_units
-from triage.template_helpers import UK
-from triage.workflow import TRANSITIONS
+from triage.models.offers import OfferStatus
 
-ACTION_LABELS: dict[str, str] = {
-    "submit": "Submitted",
-    **{action.value: transition.label for action, transition in TRANSITIONS.items()},
-    "override_score": "Score overridden",
-    notes.NOTE_ACTION: "Internal note added",
-    flags.RAISED_ACTION: "Flag raised",
-    flags.RESOLVED_ACTION: "Flag resolved",
-    **waiting_list.ACTION_LABELS,
-    **nominations.ACTION_LABELS,
-    placement_units.REFERRED_ACTION: "Homes referred to the placement team",
-    placement_units.VACANCY_ACTION: "Vacancy registered",
-    **matching.ACTION_LABELS,
+
+class AuditAction(enum.StrEnum):
+    """Every kind of event in the log. The values are stored: never rename one."""
+
+    # The offer's workflow: each is an action in triage.workflow.TRANSITIONS.
+    SUBMIT = "submit"
+    START_SCORING = "scoring_started"
+    SCORED = "scored"
+    SCORING_FAILED = "scoring_failed"
+    RETRY_SCORING = "scoring_retried"
+    ASSIGN = "assign"
+    REQUEST_INFORMATION = "request_information"
+    RESPOND = "respond"
+    PROPOSE_MEETING = "propose_meeting"
+    PROGRESS_TO_FEASIBILITY = "progress_to_feasibility"
+    APPROVE = "approve"
+    DECLINE = "decline"
+    WITHDRAW = "withdraw"
+    # On an offer, without a change of status.
+    RESCORED = "rescored"
+    OVERRIDE_SCORE = "override_score"
+    NOTE = "note"
+    FLAG_RAISED = "flag_raised"
+    FLAG_RESOLVED = "flag_resolved"
+    # Placement.
+    UNITS_REFERRED = "units_referred"
+    VACANCY_REGISTERED = "vacancy_registered"
+    PERSON_VIEWED = "person_viewed"
+    PERSON_ADDED = "person_added"
+    PERSON_CHANGED = "person_changed"
+    WAITING_LIST_VIEWED = "waiting_list_viewed"
+    WAITING_LIST_EXPORTED = "waiting_list_exported"
+    WAITING_LIST_IMPORTED = "waiting_list_imported"
+    SHARING_RECORDED = "sharing_recorded"
+    SHARING_REMOVED = "sharing_removed"
+    NOMINATED = "nominated"
+    NOMINATION_OUTCOME = "nomination_outcome"
+    SHORTLIST_VIEWED = "shortlist_viewed"
+    PROPOSAL_VIEWED = "proposal_viewed"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS: dict[AuditAction, str] = {
+    AuditAction.SUBMIT: "Submitted",
+    AuditAction.START_SCORING: "Scoring started",
+    AuditAction.SCORED: "Scored",
+    AuditAction.SCORING_FAILED: "Scoring failed",
+    AuditAction.RETRY_SCORING: "Scoring retried",
+    AuditAction.ASSIGN: "Assigned",
+    AuditAction.REQUEST_INFORMATION: "Information requested",
+    AuditAction.RESPOND: "Submitter responded",
+    AuditAction.PROPOSE_MEETING: "Meeting proposed",
+    AuditAction.PROGRESS_TO_FEASIBILITY: "Progressed to feasibility",
+    AuditAction.APPROVE: "Approved in principle",
+    AuditAction.DECLINE: "Declined",
+    AuditAction.WITHDRAW: "Withdrawn by the submitter",
+    AuditAction.RESCORED: "Rescored",
+    AuditAction.OVERRIDE_SCORE: "Score overridden",
+    AuditAction.NOTE: "Internal note added",
+    AuditAction.FLAG_RAISED: "Flag raised",
+    AuditAction.FLAG_RESOLVED: "Flag resolved",
+    AuditAction.UNITS_REFERRED: "Homes referred to the placement team",
+    AuditAction.VACANCY_REGISTERED: "Vacancy registered",
+    AuditAction.PERSON_VIEWED: "Waiting-list record viewed",
+    AuditAction.PERSON_ADDED: "Waiting-list record added",
+    AuditAction.PERSON_CHANGED: "Waiting-list record changed",
+    AuditAction.WAITING_LIST_VIEWED: "Waiting list viewed",
+    AuditAction.WAITING_LIST_EXPORTED: "Waiting list downloaded",
+    AuditAction.WAITING_LIST_IMPORTED: "Waiting list imported",
+    AuditAction.SHARING_RECORDED: "Recorded who may share",
+    AuditAction.SHARING_REMOVED: "Removed who may share",
+    AuditAction.NOMINATED: "Nominated for a home",
+    AuditAction.NOMINATION_OUTCOME: "Nomination outcome recorded",
+    AuditAction.SHORTLIST_VIEWED: "Shortlist viewed",
+    AuditAction.PROPOSAL_VIEWED: "Proposal for every home viewed",
 }
-
-PAGE_SIZE = 50
 
 
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action) or action.replace("_", " ").capitalize()
+    """What an action is called, also for one a later version stopped recording."""
+    try:
+        return AuditAction(action).label
+    except ValueError:
+        return action.replace("_", " ").capitalize()
 
 
-def action_choices() -> list[tuple[str, str]]:
-    """Every action the service records, and any other already in the log."""
-    logged = db.session.scalars(select(AuditEvent.action).distinct()).all()
-    actions = dict.fromkeys([*ACTION_LABELS, *sorted(logged)])
-    return [(action, action_label(action)) for action in actions]
-
-
-def uk_day_start(day: date) -> datetime:
-    """The start of a UK calendar day, in UTC (midnight GMT or BST)."""
-    return datetime.combine(day, time.min, tzinfo=UK).astimezone(UTC)
-
-
-@dataclass(frozen=True)
-class AuditFilters:
-    reference: str | None = None
-    action: str | None = None
-    person: str | None = None
-    date_from: date | None = None  # UK dates, both days included
-    date_to: date | None = None
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    event: AuditEvent
-    offer_reference: str | None
-    offer_name: str | None
-    offer_submitted: bool
-    actor_name: str | None
-    actor_role: str | None
-
-
-@dataclass(frozen=True)
-class AuditPage:
-    rows: list[AuditRow]
-    total: int
-    page: int
-    pages: int
-    first: int
-    last: int
-
-
-AuditSelect = Select[AuditEvent, str | None, str | None, datetime | None, str, str]
-
-
-def _query(filters: AuditFilters) -> AuditSelect:
-    actor = aliased(User)
-    query = (
-        select(
-            AuditEvent,
-            Offer.reference,
-            Offer.name,
-            Offer.submitted_at,
-            actor.full_name,
-            actor.role,
-        )
-        .outerjoin(Offer, Offer.id == AuditEvent.offer_id)
-        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+def record(
+    action: AuditAction,
+    actor: User | None,
+    *,
+    offer: Offer | None = None,
+    person_id: int | None = None,
+    from_status: OfferStatus | None = None,
+    to_status: OfferStatus | None = None,
+    detail: str | None = None,
+) -> AuditEvent:
+    """Add an event to the caller's transaction (`actor` None: the service itself).
+    For a waiting-list record, `person_id` says which one; `detail` must never hold
+    what it says."""
+    event = AuditEvent(
+        offer_id=offer.id if offer is not None else None,
+        person_id=person_id,
+        actor_id=actor.id if actor is not None else None,
+        action=action.value,
+        from_status=from_status.value if from_status is not None else None,
+        to_status=to_status.value if to_status is not None else None,
+        detail=detail,
+        at=clock.now(),
     )
-    if filters.reference:
-        query = query.where(Offer.reference == filters.reference)
-    if filters.action:
-        query = query.where(AuditEvent.action == filters.action)
-    if filters.person:
-        query = query.where(
-            or_(
-                actor.full_name.icontains(filters.person, autoescape=True),
-                actor.email.icontains(filters.person, autoescape=True),
-            )
-        )
-    if filters.date_from:
-        query = query.where(AuditEvent.at >= uk_day_start(filters.date_from))
-    if filters.date_to:
-        query = query.where(AuditEvent.at < uk_day_start(filters.date_to + timedelta(days=1)))
-    return query
-
-
-def search(filters: AuditFilters, page: int = 1, page_size: int = PAGE_SIZE) -> AuditPage:
-    query = _query(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max((total + page_size - 1) // page_size, 1)
-    # Clamped, so a page past the end shows the last page rather than nothing.
-    page = min(max(page, 1), pages)
-    found = db.session.execute(
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    rows = [
-        AuditRow(event, reference, name, submitted_at is not None, actor_name, actor_role)
-        for event, reference, name, submitted_at, actor_name, actor_role in found
-    ]
-    first = (page - 1) * page_size + 1 if rows else 0
-    return AuditPage(rows, total, page, pages, first, first + len(rows) - 1 if rows else 0)
+    db.session.add(event)
+    return event

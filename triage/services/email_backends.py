@@ -46,10 +46,6 @@ class FileBackend:
         final = folder / f"{name}.eml"
         partial = folder / f".{name}.part"
         partial.write_bytes(bytes(_mime(email)))
-        # Fault tests set this to hold a worker inside delivery long enough to kill it.
-        delay = float(current_app.config.get("FAULT_DELIVERY_DELAY_SECONDS") or 0)
-        if delay:
-            time.sleep(delay)
         os.replace(partial, final)
 
 

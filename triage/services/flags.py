@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from triage import db
 from triage.models import Offer, OfferFlag, User
-from triage.workflow import record
+from triage.services.audit import AuditAction, record
 
 RAISED_ACTION = "flag_raised"
 RESOLVED_ACTION = "flag_resolved"

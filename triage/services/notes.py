@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from triage import db
 from triage.models import InternalNote, Offer, User
-from triage.workflow import record
+from triage.services.audit import AuditAction, record
 
 NOTE_ACTION = "note"
 

@@ -14,7 +14,6 @@ from rules.scoring import score_offer
 from triage import db
 from triage.models import Offer, PolicyVersion, RescoreRun, User
 from triage.models.offers import OPEN_STATUSES
-from triage.offers.checks import offer_data
 from triage.services import scoring
 from triage.services.policy import forget, policy_in_force
 
@@ -76,7 +75,7 @@ def preview(candidate: Policy) -> tuple[list[Change], int]:
     ).all()
     scored = []
     for offer in offers:
-        data = offer_data(offer)
+        data = offer.as_offer_data()
         scored.append(
             (offer, score_offer(data, current, approved), score_offer(data, candidate, approved))
         )

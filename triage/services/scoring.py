@@ -10,28 +10,28 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from flask import current_app
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from rules.policy_data import Policy
 from rules.scoring import score_offer as run_rules
-from triage import db
-from triage.models import Offer, OfferCohort
+from triage import clock, db
+from triage.db import transactional
+from triage.models import Offer, OfferCohort, User
 from triage.models.offers import OPEN_STATUSES, SUPPLY_STATUSES, OfferStatus
 from triage.models.scores import OfferScore, OfferScoreVerdict, RescoreItem, RescoreRun
-from triage.offers.checks import offer_data
 from triage.services import outbox, supply
+from triage.services.audit import AuditAction, record
 from triage.services.policy import policy_in_force
-from triage.workflow import record
+from triage.tasks import TaskName
+from triage.workflow import SCORING, Action, StaleOffer, TransitionRefused, allowed, perform
 
 logger = logging.getLogger(__name__)
 
-SCORE_TASK = "offers.score"
 # An offer waiting this long for a score is sent again by the sweeper.
 STUCK_AFTER = timedelta(minutes=10)
 
@@ -55,91 +55,80 @@ def latest_score(offer_id: int) -> OfferScore | None:
     )
 
 
-def latest_scores(offer_ids: Iterable[int]) -> dict[int, OfferScore]:
-    """The newest score of each offer, in one query."""
-    ids = list(offer_ids)
-    if not ids:
-        return {}
-    newest = (
-        select(func.max(OfferScore.id))
-        .where(OfferScore.offer_id.in_(ids))
-        .group_by(OfferScore.offer_id)
-        .scalar_subquery()
-    )
-    rows = db.session.scalars(select(OfferScore).where(OfferScore.id.in_(newest)))
-    return {row.offer_id: row for row in rows}
-
-
 class ScoringError(Exception):
     """The offer cannot be scored (its answers do not make a valid offer)."""
 
 
 def score_offer(offer_id: int, run_id: int | None = None) -> OfferScore | None:
-    offer = db.session.get(Offer, offer_id)
-    if offer is None or OfferStatus(offer.status) not in OPEN_STATUSES:
-        _finish_item(run_id, offer_id)
-        return None
-    db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer_id, Offer.status == OfferStatus.SUBMITTED)
-        .values(status=OfferStatus.SCORING)
-    )
-    db.session.commit()
+    """Score one offer under the policy in force and the supply now: what the
+    worker runs. Claiming the offer (submitted -> scoring) commits on its own, so
+    staff see it being scored while the rules run; the score, its audit event and
+    the move to scored then commit together."""
+    with db.unit_of_work():
+        offer = db.session.get(Offer, offer_id)
+        if offer is None or OfferStatus(offer.status) not in OPEN_STATUSES:
+            _finish_item(run_id, offer_id)
+            return None
+        if OfferStatus(offer.status) is OfferStatus.SUBMITTED:
+            perform(offer, Action.START_SCORING, SCORING)
+    try:
+        with db.unit_of_work():
+            return _score(offer, run_id)
+    except (IntegrityError, StaleOffer):
+        # The same task ran at the same moment and wrote the score (or moved the
+        # offer) first: this time the score is there.
+        with db.unit_of_work():
+            return _score(offer, run_id)
+
+
+def _score(offer: Offer, run_id: int | None) -> OfferScore:
+    """The offer's score under the policy and supply now, written unless it is
+    there already, and the offer moved to scored."""
     policy = policy_in_force()
     approved = approved_units_by_cohort()
     basis = supply_basis(approved)
-    existing = _score_row(offer_id, policy.version, basis)
-    if existing is None:
-        try:
-            data = offer_data(offer)
-        except ValidationError as error:
-            raise ScoringError(
-                f"The offer's answers are incomplete: {error.error_count()} problems"
-            ) from error
-        result = run_rules(data, policy, approved)
-        delay = float(current_app.config.get("FAULT_SCORING_DELAY_SECONDS") or 0)
-        if delay:
-            time.sleep(delay)
-        row = OfferScore(
-            offer_id=offer_id,
-            policy_version=policy.version,
-            supply_basis=basis,
-            score=result.score,
-            band=result.band.name,
-            band_label=result.band.label,
-            red_flags=result.red_flags,
-            results=[rule.as_dict() for rule in result.results],
-            verdicts=[
-                OfferScoreVerdict(rule=rule.rule, verdict=rule.verdict.value)
-                for rule in result.results
-            ],
-        )
-        db.session.add(row)
-        # On the offer's timeline: scored, or rescored after a policy change or approval.
-        record(
-            offer,
-            None,
-            "rescored" if run_id is not None else "scored",
-            detail=f"Score {result.score} (band {result.band.name}) under policy {policy.version}",
-        )
-        try:
-            db.session.commit()
-        except IntegrityError:
-            # The same task ran at the same moment and wrote it first.
-            db.session.rollback()
-        existing = _score_row(offer_id, policy.version, basis)
-    assert existing is not None
-    db.session.execute(
-        update(Offer)
-        .where(
-            Offer.id == offer_id,
-            Offer.status.in_([OfferStatus.SCORING, OfferStatus.SCORING_FAILED]),
-        )
-        .values(status=OfferStatus.SCORED, scoring_error=None)
+    row = _score_row(offer.id, policy.version, basis)
+    if row is None:
+        row = _new_score(offer, policy, approved, basis)
+        detail = f"Score {row.score} (band {row.band}) under policy {policy.version}"
+        if allowed(offer, Action.SCORED):
+            perform(offer, Action.SCORED, SCORING, detail=detail, scoring_error=None)
+        else:
+            # On the offer's timeline: rescored after a policy change or an approval,
+            # or scored again because the supply changed while it waited.
+            action = AuditAction.RESCORED if run_id is not None else AuditAction.SCORED
+            record(action, None, offer=offer, detail=detail)
+    elif allowed(offer, Action.SCORED):
+        perform(offer, Action.SCORED, SCORING, scoring_error=None)
+    _finish_item(run_id, offer.id)
+    db.session.flush()
+    return row
+
+
+def _new_score(offer: Offer, policy: Policy, approved: dict[str, int], basis: str) -> OfferScore:
+    try:
+        data = offer.as_offer_data()
+    except ValidationError as error:
+        raise ScoringError(
+            f"The offer's answers are incomplete: {error.error_count()} problems"
+        ) from error
+    result = run_rules(data, policy, approved)
+    row = OfferScore(
+        offer_id=offer.id,
+        policy_version=policy.version,
+        supply_basis=basis,
+        score=result.score,
+        band=result.band.name,
+        band_label=result.band.label,
+        red_flags=result.red_flags,
+        results=[rule.as_dict() for rule in result.results],
+        verdicts=[
+            OfferScoreVerdict(rule=rule.rule, verdict=rule.verdict.value)
+            for rule in result.results
+        ],
     )
-    db.session.commit()
-    _finish_item(run_id, offer_id)
-    return existing
+    db.session.add(row)
+    return row
 
 
 def _score_row(offer_id: int, version: str, basis: str) -> OfferScore | None:
@@ -162,50 +151,47 @@ def _finish_item(run_id: int | None, offer_id: int) -> None:
             RescoreItem.offer_id == offer_id,
             RescoreItem.done_at.is_(None),
         )
-        .values(done_at=datetime.now(UTC))
+        .values(done_at=clock.now())
     )
-    db.session.commit()
 
 
+@transactional
 def mark_failed(offer_id: int, error: str) -> None:
     """After the last attempt: a visible state, never silence."""
-    db.session.rollback()
-    db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer_id, Offer.status.in_([OfferStatus.SUBMITTED, OfferStatus.SCORING]))
-        .values(status=OfferStatus.SCORING_FAILED, scoring_error=error[:2000])
-    )
-    db.session.commit()
+    offer = db.session.get(Offer, offer_id)
+    if offer is not None and allowed(offer, Action.SCORING_FAILED):
+        perform(offer, Action.SCORING_FAILED, SCORING, scoring_error=error[:2000])
     logger.warning("Scoring failed for offer %s", offer_id)
 
 
 def request_scoring(offer_id: int, run_id: int | None = None) -> None:
     """Queue one offer for scoring in the caller's transaction."""
     db.session.execute(
-        update(Offer).where(Offer.id == offer_id).values(scoring_requested_at=datetime.now(UTC))
+        update(Offer).where(Offer.id == offer_id).values(scoring_requested_at=clock.now())
     )
     if run_id is None:
-        outbox.enqueue(SCORE_TASK, offer_id)
+        outbox.enqueue(TaskName.SCORE_OFFER, offer_id)
     else:
-        outbox.enqueue(SCORE_TASK, offer_id, run_id)
+        outbox.enqueue(TaskName.SCORE_OFFER, offer_id, run_id)
 
 
-def retry_scoring(offer_id: int) -> bool:
-    result = db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer_id, Offer.status == OfferStatus.SCORING_FAILED)
-        .values(status=OfferStatus.SUBMITTED, scoring_error=None)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
+def retry_scoring(offer: Offer, actor: User, *, seen_version: int) -> bool:
+    """Staff send an offer whose scoring failed to be scored again. Returns False
+    if it is no longer failed (someone else retried it)."""
+    try:
+        with db.unit_of_work():
+            perform(
+                offer, Action.RETRY_SCORING, actor, seen_version=seen_version, scoring_error=None
+            )
+            request_scoring(offer.id)
+    except (TransitionRefused, StaleOffer):
         return False
-    request_scoring(offer_id)
-    db.session.commit()
     return True
 
 
 def rescore(offer_ids: Iterable[int], reason: str) -> RescoreRun:
-    """Send offers for rescoring as one run whose progress staff can follow."""
+    """Send offers for rescoring as one run whose progress staff can follow, in the
+    caller's transaction."""
     ids = sorted(set(offer_ids))
     run = RescoreRun(reason=reason, total=len(ids))
     db.session.add(run)
@@ -213,7 +199,6 @@ def rescore(offer_ids: Iterable[int], reason: str) -> RescoreRun:
     for offer_id in ids:
         db.session.add(RescoreItem(run_id=run.id, offer_id=offer_id))
         request_scoring(offer_id, run.id)
-    db.session.commit()
     return run
 
 
@@ -245,10 +230,11 @@ def run_progress(run: RescoreRun) -> tuple[int, int]:
     return done or 0, run.total
 
 
+@transactional
 def resend_stuck(now: datetime | None = None) -> int:
     """Sweeper: offers left in submitted or scoring (a lost message, a dead worker)
     are queued again. Scoring is idempotent, so a duplicate is harmless."""
-    cutoff = (now or datetime.now(UTC)) - STUCK_AFTER
+    cutoff = (now or clock.now()) - STUCK_AFTER
     stuck = db.session.scalars(
         select(Offer.id).where(
             Offer.status.in_([OfferStatus.SUBMITTED, OfferStatus.SCORING]),
@@ -257,5 +243,4 @@ def resend_stuck(now: datetime | None = None) -> int:
     ).all()
     for offer_id in stuck:
         request_scoring(offer_id)
-    db.session.commit()
     return len(stuck)

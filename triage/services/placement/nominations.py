@@ -22,7 +22,7 @@ from triage.models.placement import (
 )
 from triage.models.types import utcnow
 from triage.services.placement import matching
-from triage.workflow import record
+from triage.services.audit import AuditAction, record
 
 NOMINATED = "nominated"
 OUTCOME = "nomination_outcome"

@@ -21,7 +21,7 @@ from triage.models.placement import (
     UnitSource,
     WaitingPerson,
 )
-from triage.workflow import record
+from triage.services.audit import AuditAction, record
 
 REFERRED_ACTION = "units_referred"
 VACANCY_ACTION = "vacancy_registered"

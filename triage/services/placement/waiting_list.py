@@ -23,7 +23,7 @@ from triage import db
 from triage.models import Nomination, SharingPair, User, WaitingListImport, WaitingPerson
 from triage.models.placement import OPEN_NOMINATION_STATUSES, NominationStatus, PersonStatus
 from triage.models.types import utcnow
-from triage.workflow import record
+from triage.services.audit import AuditAction, record
 
 VIEWED = "person_viewed"
 ADDED = "person_added"

@@ -23,8 +23,8 @@ from tests.supply_reconstruction import (
     stored_shares,
     stored_stays,
 )
-from tests.test_dashboard import offer_for
-from tests.test_stage_times import known_histories
+from tests.dashboard.test_dashboard import offer_for
+from tests.dashboard.test_stage_times import known_histories
 from triage import db
 from triage.cli import upgrade_database
 from triage.models import (
