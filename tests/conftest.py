@@ -3,17 +3,54 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from tests import factories
 from triage import create_app, db
 from triage.cli import upgrade_database
 from triage.config import Test
+
+
+WORKFLOW = str(Path(__file__).resolve().parent.parent / "triage" / "workflow.py")
+TESTS = str(Path(__file__).resolve().parent)
+
+
+def _status_set_by_the_workflow(_offer: Any, value: Any, _old: Any, _initiator: Any) -> Any:
+    """Every `offer.status = ...` while the tests run must come from
+    triage/workflow.py (or from a test arranging an offer's state): any other
+    production module that sets an offer's status fails the test that runs it."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename == WORKFLOW:
+            return value
+        if "sqlalchemy" not in filename and not filename.endswith("events.py"):
+            if filename.startswith(TESTS):
+                return value
+            if "/triage/" in filename or "/workers/" in filename:
+                raise AssertionError(
+                    f"{filename}:{frame.f_lineno} sets an offer's status: only "
+                    "triage.workflow.perform may"
+                )
+        frame = frame.f_back  # type: ignore[assignment]
+    return value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def only_the_workflow_sets_an_offers_status() -> Iterator[None]:
+    from triage.models import Offer
+
+    event.listen(Offer.status, "set", _status_set_by_the_workflow, retval=True)
+    yield
+    event.remove(Offer.status, "set", _status_set_by_the_workflow)
 
 
 @pytest.fixture(scope="session")

@@ -288,7 +288,7 @@ def document(
     found = db.session.get(Offer, offer.id)
     user = db.session.get(User, account.id)
     assert found is not None and user is not None
-    return documents.store(found, user, kind, io.BytesIO(content), filename)
+    return documents.upload(found, user, kind, io.BytesIO(content), filename)
 
 
 @in_app_context

@@ -75,7 +75,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from triage.admin.views import blueprint as admin_blueprint
     from triage.auth.views import blueprint as auth_blueprint
     from triage.health import blueprint as health_blueprint
-    from triage.offers.views import blueprint as offers_blueprint
+    from triage.offers import bp as offers_blueprint
     from triage.placement.views import blueprint as placement_blueprint
     from triage.queue.views import blueprint as queue_blueprint
 

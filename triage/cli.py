@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -75,7 +75,6 @@ def db_revision(message: str, rev_id: str) -> None:
 @click.password_option(help="Prompted for if not given.")
 @with_appcontext
 def create_user_command(email: str, full_name: str, role: str, password: str) -> None:
-    from triage import db
     from triage.auth.passwords import password_problem
     from triage.auth.service import EmailTaken, create_user
     from triage.models.users import Role
@@ -87,7 +86,6 @@ def create_user_command(email: str, full_name: str, role: str, password: str) ->
         create_user(
             email=email, full_name=full_name, password=password, role=Role(role), organisation=None
         )
-        db.session.commit()
     except EmailTaken:
         raise click.ClickException(f"An account already uses {email}") from None
     click.echo(f"Created {role} account for {email}.")
@@ -99,10 +97,13 @@ def create_user_command(email: str, full_name: str, role: str, password: str) ->
 )
 @with_appcontext
 def demo_data_command() -> None:
+    from triage import db
     from triage.demo import DEMO_PASSWORD, load_demo_accounts, load_demo_placements
 
-    accounts = load_demo_accounts()
-    people, homes = load_demo_placements()
+    # All of the demo data or none of it: the example waiting list needs the accounts.
+    with db.unit_of_work():
+        accounts = load_demo_accounts()
+        people, homes = load_demo_placements()
     click.echo(f"Demo accounts (all use the password {DEMO_PASSWORD}):")
     for role, email in accounts:
         click.echo(f"  {role:<18} {email}")
@@ -217,8 +218,9 @@ def match_command(
         parse_units_json,
     )
     from rules.policy_data import PolicyError, current_policy, load_policy
+    from triage import clock
 
-    on = today.date() if today else date.today()
+    on = today.date() if today else clock.today_uk()
     try:
         policy = load_policy(policy_file) if policy_file else current_policy(on)
         with people_file.open("rb") as stream:

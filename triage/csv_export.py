@@ -5,6 +5,8 @@ read by Excel, LibreOffice and Google Sheets as a formula, which can run command
 or send data elsewhere ("formula injection"). Every text cell written here that
 begins with one of them gets a leading apostrophe, which spreadsheets show as
 plain text. Numbers are written as numbers, so a negative figure stays a number.
+(`rules.matching.people_csv` keeps the same rule for the waiting-list template,
+as the rules package cannot import the web app.)
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value: object) -> object:
     """The value to write: text that a spreadsheet would run as a formula is
-    prefixed with an apostrophe; anything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    prefixed with an apostrophe; anything else is unchanged. Text that already
+    starts with apostrophes and then a formula gets one more, so a file the
+    waiting-list import reads back (it drops one) holds exactly what was written."""
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from triage import db
 from triage.auth.service import create_user, email_in_use, new_join_token
+from triage.db import transactional
 from triage.models import Organisation, User
 from triage.models.users import OrganisationType, Role
 
@@ -20,6 +21,7 @@ ACCOUNTS = [
 ]
 
 
+@transactional
 def load_demo_accounts() -> list[tuple[str, str]]:
     organisation = db.session.scalar(
         select(Organisation).where(Organisation.name == DEMO_ORGANISATION)
@@ -41,10 +43,10 @@ def load_demo_accounts() -> list[tuple[str, str]]:
                 role=role,
                 organisation=organisation if role == Role.SUBMITTER else None,
             )
-    db.session.commit()
     return [(role.value, email) for role, email, _name in ACCOUNTS]
 
 
+@transactional
 def load_demo_placements() -> tuple[int, int]:
     """The example waiting list and homes in docs/, for the placement pages: people
     (pseudonymous references only), vacancies and who may share. Loaded once: a
@@ -93,7 +95,6 @@ def load_demo_placements() -> tuple[int, int]:
                 age_max=unit.age_max,
             )
         )
-    db.session.commit()
     return len(parsed.people), len(homes.units)
 
 

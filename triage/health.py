@@ -11,10 +11,16 @@ from triage import db
 blueprint = Blueprint("health", __name__)
 
 
-@blueprint.get("/healthz")
-def healthz() -> tuple[dict[str, str], int]:
+def database_answers() -> bool:
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001  (any database failure means unhealthy)
+        return False
+    return True
+
+
+@blueprint.get("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    if not database_answers():
         return {"status": "database unavailable"}, 503
     return {"status": "ok"}, 200

@@ -168,7 +168,7 @@ def perform(
     # the one loaded, and bumps it. Another transaction that changed the offer
     # first (and took its row lock, on PostgreSQL) makes it match nothing.
     try:
-        db.session.flush([offer])
+        db.session.flush()
     except StaleDataError as error:
         raise StaleOffer(f"Offer {offer.reference or offer.id} changed since it was opened") from error
     if target is not None and target is not current and current is not S.DRAFT:

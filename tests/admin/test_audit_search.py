@@ -321,8 +321,8 @@ def test_the_service_never_updates_or_deletes_audit_events():
     ]
     assert found == []
     # The one place that writes the log only adds to it.
-    workflow = (TRIAGE_SOURCE / "workflow.py").read_text()
-    record = workflow[workflow.index("def record(") :]
+    audit = (TRIAGE_SOURCE / "services" / "audit.py").read_text()
+    record = audit[audit.index("def record(") :]
     assert "db.session.add(event)" in record
 
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from rules.matching.people_csv import COLUMN_NAMES
 from triage.cli import match_command
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 PEOPLE = ROOT / "docs" / "example-people.csv"
 UNITS = ROOT / "docs" / "example-units.json"
 TODAY = ["--today", "2026-06-01"]

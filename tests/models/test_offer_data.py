@@ -3,7 +3,6 @@
 from tests import factories
 from triage import db
 from triage.models import Offer
-from triage.offers.checks import offer_data
 from triage.offers.pages import incomplete_sections
 
 
@@ -18,7 +17,7 @@ def test_a_complete_offer_converts_to_the_rules_types(app, submitter):
     with app.app_context():
         offer = db.session.get(Offer, created.id)
         assert incomplete_sections(offer) == []
-        data = offer_data(offer)
+        data = offer.as_offer_data()
     assert data.total_units == 8
     assert data.unit_types[0].core_rent_pence == 15_000
     assert data.care_provider_framework_status == "not_on_framework"
@@ -31,5 +30,5 @@ def test_care_answers_are_dropped_when_the_offer_includes_no_care(app, submitter
         submitter, care_provided=False, care_provider_name="Old answer"
     )
     with app.app_context():
-        data = offer_data(db.session.get(Offer, created.id))
+        data = db.session.get(Offer, created.id).as_offer_data()
     assert data.care_provider_name is None

@@ -1,6 +1,6 @@
 """Submitting an offer: one submission however often the button is pressed, the
-acknowledgement task queued in the same transaction, the email sent once, and the
-outbox relay."""
+acknowledgement email and its delivery written in the same transaction, the email
+sent once, and the outbox relay."""
 
 from __future__ import annotations
 
@@ -15,16 +15,18 @@ from triage import db
 from triage.models import EmailMessage, Offer, OutboxMessage
 from triage.services import offers as offer_service
 from triage.services import outbox
-from triage.services.offers import ACKNOWLEDGE_TASK
+from triage.tasks import TaskName
 
 DECLARATION = {"declaration_name": "Sam Submitter", "confirm": "y"}
 
 
 def acknowledgements(offer_id: int) -> list[OutboxMessage]:
+    """The delivery tasks queued for the offer's acknowledgement email."""
+    emails = factories.rows(EmailMessage, idempotency_key=f"offer-acknowledgement:{offer_id}")
     return [
         row
-        for row in factories.rows(OutboxMessage, task_name=ACKNOWLEDGE_TASK)
-        if row.args == [offer_id]
+        for row in factories.rows(OutboxMessage, task_name=TaskName.DELIVER_EMAIL)
+        if row.args in ([email.id] for email in emails)
     ]
 
 
@@ -38,7 +40,7 @@ def test_submitting_queues_one_acknowledgement(submitter_client, submitter):
     [message] = acknowledgements(offer.id)
     assert message.sent_at is None
     assert message.attempts == 0
-    assert factories.count(OutboxMessage, task_name=ACKNOWLEDGE_TASK) == 1
+    assert factories.count(EmailMessage) == 1
 
 
 def test_a_double_clicked_submit_submits_once(submitter_client, submitter):
@@ -58,7 +60,7 @@ def test_a_double_clicked_submit_submits_once(submitter_client, submitter):
     assert factories.get(Offer, offer.id).reference == reference
     assert [row.reference for row in factories.rows(Offer, status="submitted")] == [reference]
     assert len(acknowledgements(offer.id)) == 1
-    assert factories.count(OutboxMessage, task_name=ACKNOWLEDGE_TASK) == 1
+    assert factories.count(EmailMessage) == 1
     # Whatever else submitting queues, nothing is queued twice.
     queued = [(row.task_name, tuple(row.args)) for row in factories.rows(OutboxMessage)]
     assert len(queued) == len(set(queued))
@@ -114,12 +116,13 @@ def mail_files(app) -> list[Path]:
 
 
 def test_the_acknowledgement_is_emailed_once(app, submitter, commissioner):
-    from workers.tasks import acknowledge_submission
+    from workers.tasks import deliver_email
 
     offer = factories.submitted_offer(submitter)
     reference = factories.get(Offer, offer.id).reference
+    [email] = factories.rows(EmailMessage)
     with app.app_context():
-        acknowledge_submission(offer.id)
+        deliver_email(email.id)
     [eml] = mail_files(app)
     content = eml.read_text()
     assert reference in content
@@ -130,28 +133,19 @@ def test_the_acknowledgement_is_emailed_once(app, submitter, commissioner):
     [email] = factories.rows(EmailMessage)
     assert email.status == "sent"
     assert email.attempts == 1
-    assert factories.get(Offer, offer.id).acknowledged_at is not None
 
     # Run again (a redelivered task): nothing new is sent.
     with app.app_context():
-        acknowledge_submission(offer.id)
+        deliver_email(email.id)
     assert mail_files(app) == [eml]
     assert eml.stat().st_mtime_ns == first_written
     [email] = factories.rows(EmailMessage)
     assert email.status == "sent"
     assert email.attempts == 1
 
-    staff = factories.signed_in_client(app, commissioner)
-    assert "Acknowledged Not yet" not in text(staff.get(f"/queue/offers/{offer.id}"))
 
-
-def test_the_acknowledgement_of_a_draft_sends_nothing(app, submitter):
-    from workers.tasks import acknowledge_submission
-
-    offer = factories.complete_offer(submitter)
-    with app.app_context():
-        acknowledge_submission(offer.id)
-        acknowledge_submission(999_999)
+def test_a_draft_sends_no_acknowledgement(app, submitter):
+    factories.complete_offer(submitter)
     assert mail_files(app) == []
     assert factories.count(EmailMessage) == 0
 
@@ -190,7 +184,8 @@ def test_a_published_row_is_marked_sent_and_not_sent_again(app, submitter):
         sent = outbox.relay_pending(publish)
     rows = factories.rows(OutboxMessage)
     assert sent == len(rows) == len(calls)
-    assert calls.count((ACKNOWLEDGE_TASK, [offer.id])) == 1
+    [acknowledgement] = acknowledgements(offer.id)
+    assert calls.count((TaskName.DELIVER_EMAIL, acknowledgement.args)) == 1
     [message] = acknowledgements(offer.id)
     assert message.sent_at is not None
     assert message.last_error is None
@@ -207,10 +202,10 @@ def test_the_relay_works_through_the_backlog_in_order(app, submitter, batch_size
     published: list[list[Any]] = []
 
     def publish(task_name: str, args: list[Any]) -> None:
-        if task_name == ACKNOWLEDGE_TASK:
+        if task_name == TaskName.DELIVER_EMAIL:
             published.append(args)
 
     with app.app_context():
         while outbox.relay_pending(publish, batch_size=batch_size):
             pass
-    assert published == [[offer.id] for offer in offers]
+    assert published == [acknowledgements(offer.id)[0].args for offer in offers]

@@ -4,7 +4,7 @@ every change audited, and what goes with each decision."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests import factories
 from triage import db
@@ -13,6 +13,7 @@ from triage.models import (
     EmailMessage,
     Offer,
     OfferMessage,
+    OfferStageStay,
     OutboxMessage,
     RescoreRun,
     ScoreOverride,
@@ -28,11 +29,17 @@ from triage.workflow import (
     TransitionRefused,
     perform,
 )
+from triage.workflow import SCORING
 from workers import tasks
 
 S = OfferStatus
 # Written out by hand from the issue, so a change to TRANSITIONS has to change this too.
 EXPECTED = {
+    Action.SUBMIT: {S.DRAFT},
+    Action.START_SCORING: {S.SUBMITTED},
+    Action.SCORED: {S.SCORING, S.SCORING_FAILED},
+    Action.SCORING_FAILED: {S.SUBMITTED, S.SCORING},
+    Action.RETRY_SCORING: {S.SCORING_FAILED},
     Action.ASSIGN: {
         S.SUBMITTED,
         S.SCORING,
@@ -62,6 +69,11 @@ EXPECTED = {
     },
 }
 TARGETS = {
+    Action.SUBMIT: S.SUBMITTED,
+    Action.START_SCORING: S.SCORING,
+    Action.SCORED: S.SCORED,
+    Action.SCORING_FAILED: S.SCORING_FAILED,
+    Action.RETRY_SCORING: S.SUBMITTED,
     Action.REQUEST_INFORMATION: S.INFORMATION_REQUESTED,
     Action.RESPOND: S.UNDER_REVIEW,
     Action.PROPOSE_MEETING: S.MEETING_PROPOSED,
@@ -70,6 +82,8 @@ TARGETS = {
     Action.DECLINE: S.DECLINED,
     Action.WITHDRAW: S.WITHDRAWN,
 }
+# What the service does on its own: the scoring worker's steps.
+SYSTEM_ACTIONS = {Action.START_SCORING, Action.SCORED, Action.SCORING_FAILED}
 CASES = [(action, status) for action in Action for status in OfferStatus]
 
 
@@ -84,10 +98,13 @@ def test_every_action_from_every_status(app, submitter, commissioner, action, st
         stored = db.session.get(Offer, offer.id)
         stored.status = status
         db.session.commit()
-        actor = db.session.get(User, commissioner.id)
+        person = db.session.get(User, commissioner.id)
+        actor = SCORING if action in SYSTEM_ACTIONS else person
         version = stored.version
+        before = db.session.scalar(select(func.max(AuditEvent.id)))
         if status in EXPECTED[action]:
-            perform(stored, action, actor, seen_version=version)
+            with db.unit_of_work():
+                perform(stored, action, actor, seen_version=version)
             expected = TARGETS.get(
                 action,
                 S.UNDER_REVIEW
@@ -98,16 +115,26 @@ def test_every_action_from_every_status(app, submitter, commissioner, action, st
             assert stored.version == version + 1
             event = db.session.scalars(
                 select(AuditEvent).where(
-                    AuditEvent.offer_id == offer.id, AuditEvent.action == action.value
+                    AuditEvent.offer_id == offer.id,
+                    AuditEvent.action == action.value,
+                    AuditEvent.id > before,
                 )
             ).one()
             assert (event.from_status, event.to_status, event.actor_id) == (
                 status,
                 expected,
-                commissioner.id,
+                None if action in SYSTEM_ACTIONS else commissioner.id,
             )
+            # The offer's stay in its stage follows a change of status (a draft has none).
+            open_stays = db.session.scalars(
+                select(OfferStageStay.stage).where(
+                    OfferStageStay.offer_id == offer.id, OfferStageStay.left_at.is_(None)
+                )
+            ).all()
+            if expected != status and status is not S.DRAFT:
+                assert open_stays == [expected]
         else:
-            with pytest.raises(TransitionRefused):
+            with pytest.raises(TransitionRefused), db.unit_of_work():
                 perform(stored, action, actor, seen_version=version)
             db.session.expire_all()
             assert db.session.get(Offer, offer.id).status == status
@@ -254,3 +281,27 @@ def test_submitting_and_withdrawing_are_audited(app, submitter):
             select(AuditEvent.action).where(AuditEvent.offer_id == offer.id).order_by(AuditEvent.id)
         ).all()
     assert actions == ["submit", "withdraw"]
+
+
+def test_a_person_must_say_which_version_they_acted_on(app, submitter, commissioner):
+    offer = factories.submitted_offer(submitter)
+    with app.app_context():
+        stored = db.session.get(Offer, offer.id)
+        officer = db.session.get(User, commissioner.id)
+        with pytest.raises(TypeError), db.unit_of_work():
+            perform(stored, Action.ASSIGN, officer, assigned_to_id=officer.id)
+        db.session.expire_all()
+        assert db.session.get(Offer, offer.id).assigned_to_id is None
+
+
+def test_a_stale_change_writes_nothing(app, submitter, commissioner):
+    offer = factories.submitted_offer(submitter)
+    with app.app_context():
+        stored = db.session.get(Offer, offer.id)
+        officer = db.session.get(User, commissioner.id)
+        events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        with pytest.raises(StaleOffer), db.unit_of_work():
+            perform(stored, Action.ASSIGN, officer, seen_version=stored.version - 1)
+        db.session.expire_all()
+        assert db.session.get(Offer, offer.id).status == S.SUBMITTED
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events

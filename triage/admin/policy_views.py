@@ -3,54 +3,32 @@ it would change, and putting it in force."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
-from sqlalchemy import select
+from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
-from wtforms import SubmitField
 
-from triage import db
-from triage.auth.access import admin_required
-from triage.models import PolicyVersion, RescoreRun
+from triage.admin import policy_bp
+from triage.admin.forms import ActivateForm, PolicyUploadForm
+from triage.auth.access import acting_user, admin_required
 from triage.services import policy_admin, scoring
 from triage.services.policy import policy_in_force
 
-blueprint = Blueprint("policy", __name__, url_prefix="/admin/policy")
+# Until triage/__init__.py registers triage.admin.policy_bp.
+blueprint = policy_bp
 
 
-class PolicyUploadForm(FlaskForm):
-    policy_file = FileField(
-        "Upload a policy file",
-        description="A YAML file in the same format as the policy in force, with a new version",
-        widget=GovFileInput(),
-    )
-    submit = SubmitField("Check the policy", widget=GovSubmitInput())
-
-
-class ActivateForm(FlaskForm):
-    submit = SubmitField("Put this policy in force", widget=GovSubmitInput())
-
-
-@blueprint.get("")
+@policy_bp.get("")
 @admin_required
 def index() -> str:
-    loaded = db.session.scalars(
-        select(PolicyVersion).order_by(PolicyVersion.loaded_at.desc()).limit(20)
-    ).all()
-    runs = db.session.scalars(select(RescoreRun).order_by(RescoreRun.id.desc()).limit(5)).all()
     return render_template(
         "views/admin/policy.html",
         policy=policy_in_force(),
-        loaded=loaded,
-        runs=[(run, *scoring.run_progress(run)) for run in runs],
+        loaded=policy_admin.recent_versions(),
+        runs=policy_admin.recent_runs(),
         form=PolicyUploadForm(),
     )
 
 
-@blueprint.post("")
+@policy_bp.post("")
 @admin_required
 def upload() -> str | Response:
     form = PolicyUploadForm()
@@ -65,29 +43,26 @@ def upload() -> str | Response:
             else:
                 try:
                     text = raw.decode("utf-8")
-                    row = policy_admin.load_version(text, upload.filename, current_user.user)
+                    row = policy_admin.load_version(text, upload.filename, acting_user())
                 except UnicodeDecodeError:
                     form.policy_file.errors.append("The policy file must be text (UTF-8 YAML)")
                 except policy_admin.PolicyRefused as refusal:
                     form.policy_file.errors.append(str(refusal))
                 else:
                     return redirect(url_for("policy.version", version_id=row.id))
-    loaded = db.session.scalars(
-        select(PolicyVersion).order_by(PolicyVersion.loaded_at.desc()).limit(20)
-    ).all()
     return render_template(
         "views/admin/policy.html",
         policy=policy_in_force(),
-        loaded=loaded,
+        loaded=policy_admin.recent_versions(),
         runs=[],
         form=form,
     )
 
 
-@blueprint.get("/versions/<int:version_id>")
+@policy_bp.get("/versions/<int:version_id>")
 @admin_required
 def version(version_id: int) -> str:
-    row = db.session.get(PolicyVersion, version_id)
+    row = policy_admin.get_version(version_id)
     if row is None:
         abort(404)
     candidate = policy_admin.parsed(row)
@@ -103,10 +78,10 @@ def version(version_id: int) -> str:
     )
 
 
-@blueprint.post("/versions/<int:version_id>/activate")
+@policy_bp.post("/versions/<int:version_id>/activate")
 @admin_required
 def activate(version_id: int) -> Response:
-    row = db.session.get(PolicyVersion, version_id)
+    row = policy_admin.get_version(version_id)
     if row is None:
         abort(404)
     if not ActivateForm().validate_on_submit():
@@ -118,10 +93,10 @@ def activate(version_id: int) -> Response:
     return redirect(url_for("policy.run", run_id=run.id))
 
 
-@blueprint.get("/rescoring/<int:run_id>")
+@policy_bp.get("/rescoring/<int:run_id>")
 @admin_required
 def run(run_id: int) -> str:
-    found = db.session.get(RescoreRun, run_id)
+    found = policy_admin.get_run(run_id)
     if found is None:
         abort(404)
     done, total = scoring.run_progress(found)

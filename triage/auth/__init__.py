@@ -1,0 +1,7 @@
+"""Accounts: the start page, registering, joining an organisation, signing in and out."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from triage.auth import views  # noqa: E402,F401  (the routes, on bp)

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, session
 from flask_login import UserMixin, login_user, logout_user
 from sqlalchemy import delete, func, select
 
-from triage import db
+from triage import clock, db
+from triage.auth.passwords import burn_verification_time, verify_password
+from triage.db import transactional
 from triage.extensions import login_manager
 from triage.models import LoginFailure, LoginSession, User
+
+
+class TooManyFailures(Exception):
+    """Too many recent failed sign-ins for an email address: no password is checked."""
 
 
 class SignedInUser(UserMixin):
@@ -51,9 +57,27 @@ def load_user(session_id: str) -> SignedInUser | None:
     if record is None or not record.user.is_active:
         return None
     lifetime = timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
-    if record.created_at + lifetime < datetime.now(UTC):
+    if record.created_at + lifetime < clock.now():
         return None
     return SignedInUser(record.user, token)
+
+
+@transactional
+def check_password(email: str, password: str) -> User | None:
+    """The active account `email` and `password` sign in to, or None (and the
+    failure counts towards the limit). Raises TooManyFailures, before checking
+    anything, once an address has failed too often."""
+    email = email.strip().lower()
+    if too_many_failures(email):
+        raise TooManyFailures
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        burn_verification_time(password)
+    elif user.is_active and verify_password(user.password_hash, password):
+        db.session.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key(email)))
+        return user
+    db.session.add(LoginFailure(email_key=email_key(email)))
+    return None
 
 
 def sign_in(user: User) -> None:
@@ -61,17 +85,17 @@ def sign_in(user: User) -> None:
     # (by this person or anyone who planted a cookie) carries over.
     session.clear()
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(token_hash=_hash(token), user_id=user.id))
-    db.session.commit()
+    with db.unit_of_work():
+        db.session.add(LoginSession(token_hash=_hash(token), user_id=user.id))
     login_user(SignedInUser(user, token))
 
 
 def sign_out(current: SignedInUser | None) -> None:
     if current is not None and current.is_authenticated:
-        db.session.execute(
-            delete(LoginSession).where(LoginSession.token_hash == _hash(current._session_token))
-        )
-        db.session.commit()
+        with db.unit_of_work():
+            db.session.execute(
+                delete(LoginSession).where(LoginSession.token_hash == _hash(current._session_token))
+            )
     logout_user()
     session.clear()
 
@@ -82,20 +106,9 @@ def email_key(email: str) -> str:
 
 def too_many_failures(email: str) -> bool:
     window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
-    since = datetime.now(UTC) - window
     failures = db.session.scalar(
         select(func.count())
         .select_from(LoginFailure)
-        .where(LoginFailure.email_key == email_key(email), LoginFailure.at >= since)
+        .where(LoginFailure.email_key == email_key(email), LoginFailure.at >= clock.now() - window)
     )
     return (failures or 0) >= current_app.config["LOGIN_MAX_FAILURES"]
-
-
-def record_failure(email: str) -> None:
-    db.session.add(LoginFailure(email_key=email_key(email)))
-    db.session.commit()
-
-
-def clear_failures(email: str) -> None:
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key(email)))
-    db.session.commit()

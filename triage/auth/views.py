@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from triage import db
-from triage.auth import sessions
+from triage.auth import bp, sessions
+from triage.auth.access import acting_user
 from triage.auth.forms import JoinForm, RegisterForm, SignInForm, SignOutForm
-from triage.auth.passwords import burn_verification_time, verify_password
 from triage.auth.service import (
     EmailTaken,
     create_user,
+    members_of,
     organisation_for_join_token,
     register_organisation,
 )
 from triage.models import User
 from triage.models.users import Role
 
-blueprint = Blueprint("auth", __name__)
+# Until triage/__init__.py registers triage.auth.bp.
+blueprint = bp
 
 SIGN_IN_PROBLEM = "Enter a correct email address and password"
 THROTTLED = (
     "There have been too many attempts to sign in with this email address. "
     "Wait 15 minutes and try again"
 )
+EMAIL_TAKEN = "An account already uses this email address. Sign in, or use another address"
 
 
 def home_for(user: User) -> str:
@@ -35,14 +36,14 @@ def home_for(user: User) -> str:
     return url_for("offers.index")
 
 
-@blueprint.get("/")
+@bp.get("/")
 def start() -> str | Response:
     if current_user.is_authenticated:
-        return redirect(home_for(current_user))
+        return redirect(home_for(acting_user()))
     return render_template("views/auth/start.html")
 
 
-@blueprint.route("/register", methods=["GET", "POST"])
+@bp.route("/register", methods=["GET", "POST"])
 def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
@@ -56,10 +57,7 @@ def register() -> str | Response:
                 password=form.password.data,
             )
         except EmailTaken:
-            db.session.rollback()
-            form.email.errors.append(
-                "An account already uses this email address. Sign in, or use another address"
-            )
+            form.email.errors.append(EMAIL_TAKEN)
         else:
             sessions.sign_in(user)
             flash("Your account has been created")
@@ -67,7 +65,7 @@ def register() -> str | Response:
     return render_template("views/auth/register.html", form=form)
 
 
-@blueprint.route("/join/<token>", methods=["GET", "POST"])
+@bp.route("/join/<token>", methods=["GET", "POST"])
 def join(token: str) -> str | Response:
     organisation = organisation_for_join_token(token)
     if organisation is None:
@@ -82,40 +80,29 @@ def join(token: str) -> str | Response:
                 role=Role.SUBMITTER,
                 organisation=organisation,
             )
-            db.session.commit()
         except EmailTaken:
-            db.session.rollback()
-            form.email.errors.append(
-                "An account already uses this email address. Sign in, or use another address"
-            )
+            form.email.errors.append(EMAIL_TAKEN)
         else:
             sessions.sign_in(user)
             return redirect(url_for("offers.index"))
     return render_template("views/auth/join.html", form=form, organisation=organisation)
 
 
-@blueprint.route("/sign-in", methods=["GET", "POST"])
+@bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
-        return redirect(home_for(current_user))
+        return redirect(home_for(acting_user()))
     form = SignInForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        if sessions.too_many_failures(email):
+        try:
+            user = sessions.check_password(form.email.data, form.password.data)
+        except sessions.TooManyFailures:
             # Same words whether or not the account exists.
             form.email.errors.append(THROTTLED)
             return render_template("views/auth/sign_in.html", form=form), 429
-        user = db.session.scalar(select(User).where(User.email == email))
-        if user is None:
-            burn_verification_time(form.password.data)
-            ok = False
-        else:
-            ok = user.is_active and verify_password(user.password_hash, form.password.data)
-        if ok and user is not None:
-            sessions.clear_failures(email)
+        if user is not None:
             sessions.sign_in(user)
             return redirect(_safe_next() or home_for(user))
-        sessions.record_failure(email)
         form.email.errors.append(SIGN_IN_PROBLEM)
     return render_template("views/auth/sign_in.html", form=form)
 
@@ -132,7 +119,7 @@ def _safe_next() -> str | None:
     return None
 
 
-@blueprint.post("/sign-out")
+@bp.post("/sign-out")
 @login_required
 def sign_out() -> Response:
     form = SignOutForm()
@@ -143,16 +130,16 @@ def sign_out() -> Response:
     return redirect(url_for("auth.sign_in"))
 
 
-@blueprint.get("/organisation")
+@bp.get("/organisation")
 @login_required
 def organisation() -> str:
-    if current_user.organisation is None:
+    organisation = acting_user().organisation
+    if organisation is None:
         abort(404)
-    members = sorted(current_user.organisation.users, key=lambda user: user.full_name.lower())
-    join_url = url_for("auth.join", token=current_user.organisation.join_token, _external=True)
+    join_url = url_for("auth.join", token=organisation.join_token, _external=True)
     return render_template(
         "views/auth/organisation.html",
-        organisation=current_user.organisation,
-        members=members,
+        organisation=organisation,
+        members=members_of(organisation),
         join_url=join_url,
     )

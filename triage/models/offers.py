@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import (
     CheckConstraint,
@@ -18,14 +18,12 @@ from sqlalchemy import (
     UniqueConstraint,
     Update,
     case,
-    event,
     func,
     select,
     update,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
-from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from rules.appendix_c import postcode_district
 from rules.offer import OfferData

@@ -26,8 +26,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rules.matching.people import AgeBand, Person, Priority, SupportNeed, Unit
 from rules.offer import Configuration, SupportModel
+from triage import clock
 from triage.db import Base
-from triage.models.types import UTCDateTime, utcnow
+from triage.models.types import UTCDateTime
 
 
 class PersonStatus(enum.StrEnum):
@@ -97,9 +98,16 @@ class WaitingPerson(Base):
     sharing_notes: Mapped[str] = mapped_column(Text, default="")
     unavailable_until: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default=PersonStatus.WAITING)
+    # Goes up with every change to the row (the mapper's version_id_col), so an
+    # edit made on a page opened before someone else's change is refused, not
+    # saved over it.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=clock.now, onupdate=clock.now
+    )
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def status_label(self) -> str:
@@ -156,7 +164,7 @@ class SharingPair(Base):
         ForeignKey("waiting_people.id", ondelete="CASCADE"), index=True
     )
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class PlacementUnit(Base):
@@ -190,7 +198,7 @@ class PlacementUnit(Base):
     # not settle: the team confirms them (until then it is not wheelchair accessible).
     features_confirmed: Mapped[bool] = mapped_column(default=True, server_default="1")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     nominations: Mapped[list[Nomination]] = relationship(
         back_populates="unit", order_by="Nomination.id"
@@ -241,12 +249,19 @@ class Nomination(Base):
     shortlist: Mapped[dict[str, Any]] = mapped_column(JSON)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     nominated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    nominated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    nominated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=clock.now, onupdate=clock.now
+    )
     moved_in_on: Mapped[date | None]
+    # The mapper's version_id_col, as on WaitingPerson: two officers recording an
+    # outcome at once cannot both save.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     unit: Mapped[PlacementUnit] = relationship(back_populates="nominations")
     person: Mapped[WaitingPerson] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def status_label(self) -> str:
@@ -269,7 +284,7 @@ class WaitingListImport(Base):
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     row_count: Mapped[int] = mapped_column(default=0)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     added: Mapped[int | None]
     updated: Mapped[int | None]

@@ -1,7 +1,7 @@
 """What the commissioners' dashboard reads instead of working it out afresh: each
-offer's stays in each stage of the workflow, written once with the audit event
-that starts or ends them (each cohort's share of an offer's units is stored on
-offer_cohorts: see triage.models.offers)."""
+offer's stays in each stage of the workflow, written by triage.workflow.perform
+with the status change that starts or ends them (each cohort's share of an
+offer's units is stored on offer_cohorts: see triage.models.offers)."""
 
 from __future__ import annotations
 
@@ -11,31 +11,13 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from triage.db import Base
-from triage.models.offers import OfferStatus
 from triage.models.types import UTCDateTime
-
-# The audit event scoring writes: the offer enters Scored (the worker records no
-# status change of its own).
-SCORED_ACTION = "scored"
-
-
-def stage_entered(action: str, from_status: str | None, to_status: str | None) -> str | None:
-    """The stage an audit event takes its offer into, or None if it changes no stage.
-
-    An offer enters a stage with each event that changes its status (submission,
-    the workflow's actions, withdrawal) and with a "scored" event.
-    """
-    if action == SCORED_ACTION:
-        return OfferStatus.SCORED.value
-    if to_status is not None and from_status != to_status:
-        return to_status
-    return None
 
 
 class OfferStageStay(Base):
     """A stay of an offer in a stage: when it entered and when it left (None: it
-    is still there). Written by triage.workflow.record in the transaction of the
-    audit event that starts it (and closes the stay before it); the audit trail
+    is still there). Written by triage.workflow.perform in the transaction of the
+    status change that starts it (and closes the stay before it); the audit trail
     stays the record, this is what the dashboard's median times read."""
 
     __tablename__ = "offer_stage_stays"

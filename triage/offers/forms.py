@@ -40,6 +40,7 @@ from triage.fields import (
 )
 from triage.models.documents import DOCUMENT_KIND_LABELS, DocumentKind
 from triage.services.policy import policy_in_force
+from triage.validators import check_cohorts, oldest_age_not_below_youngest
 
 # Weekly amounts above these are typing mistakes, not rents.
 MAX_WEEKLY_CHARGE_PENCE = 5_000_00
@@ -294,11 +295,12 @@ class CohortsForm(QuestionForm):
         self.cohorts.choices = [(cohort.code, cohort.label) for cohort in policy_in_force().cohorts]
 
     def validate_cohorts(self, field: SelectMultipleField) -> None:
-        if not field.data:
-            raise ValidationError("Select who the homes are for")
-        known = {code for code, _label in field.choices or []}
-        if not set(field.data) <= known:
-            raise ValidationError("Select who the homes are for from the list")
+        check_cohorts(
+            field,
+            field.data or [],
+            required="Select who the homes are for",
+            unknown="Select who the homes are for from the list",
+        )
 
 
 class SupportModelForm(QuestionForm):
@@ -321,13 +323,7 @@ class AgeRangeForm(QuestionForm):
         "Oldest age", minimum=16, maximum=120, required="Enter the oldest age", noun="Oldest age"
     )
 
-    def validate_age_max(self, field: NumberField) -> None:
-        if (
-            field.data is not None
-            and self.age_min.data is not None
-            and field.data < self.age_min.data
-        ):
-            raise ValidationError("Oldest age must be the same as or more than the youngest age")
+    validate_age_max = oldest_age_not_below_youngest
 
 
 class UnitChargesForm(QuestionForm):

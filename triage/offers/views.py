@@ -1,11 +1,10 @@
-"""The submitter's side: their offers, the offer form, documents and submission."""
+"""The routes of the submitter's side (see the package)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -15,18 +14,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from triage import db
-from triage.auth.access import submitter_required
-from triage.models import Document, Offer, OfferMessage
-from triage.offers import forms, pages
+from triage.auth.access import acting_user, submitter_required
+from triage.models import Document, Offer
+from triage.offers import bp, forms, pages
 from triage.offers.checks import offer_problems
 from triage.services import decisions, documents, offers
 from triage.workflow import DECLINE_CONCERN_LABELS, Action, StaleOffer, TransitionRefused, allowed
-
-blueprint = Blueprint("offers", __name__, url_prefix="/offers")
 
 
 def _own_offer(offer_id: int) -> Offer:
@@ -43,7 +38,7 @@ def _own_draft(offer_id: int) -> Offer | Response:
     return offer
 
 
-@blueprint.get("")
+@bp.get("")
 @submitter_required
 def index() -> str:
     return render_template(
@@ -53,16 +48,16 @@ def index() -> str:
     )
 
 
-@blueprint.post("/new")
+@bp.post("/new")
 @submitter_required
 def new() -> Response:
     if not forms.NewOfferForm().validate_on_submit():
         abort(400)
-    offer = offers.start_offer(current_user.user)
+    offer = offers.start_offer(acting_user())
     return redirect(url_for("offers.view", offer_id=offer.id))
 
 
-@blueprint.get("/<int:offer_id>")
+@bp.get("/<int:offer_id>")
 @submitter_required
 def view(offer_id: int) -> Any:
     offer = _own_offer(offer_id)
@@ -74,11 +69,7 @@ def view(offer_id: int) -> Any:
 def _submitted_page(
     offer: Offer, form: forms.RespondForm | None = None, problem: str | None = None
 ) -> Any:
-    messages = db.session.scalars(
-        select(OfferMessage)
-        .where(OfferMessage.offer_id == offer.id)
-        .order_by(OfferMessage.created_at)
-    ).all()
+    messages = offers.messages_of(offer)
     respond_form = form or forms.RespondForm(data={"version": offer.version})
     return render_template(
         "views/offers/submitted.html",
@@ -95,7 +86,7 @@ def _submitted_page(
     ), (409 if problem else 200)
 
 
-@blueprint.post("/<int:offer_id>/respond")
+@bp.post("/<int:offer_id>/respond")
 @submitter_required
 def respond(offer_id: int) -> Any:
     offer = _own_offer(offer_id)
@@ -108,19 +99,15 @@ def respond(offer_id: int) -> Any:
         version = int(form.version.data or -1)
         decisions.respond(
             offer,
-            current_user.user,
+            acting_user(),
             seen_version=version,
             answer=form.answer.data,
             attachment=attachment,
         )
     except documents.UploadRefused as refused:
-        db.session.rollback()
-        db.session.expire_all()
         form.attachment.errors = [str(refused)]
         return _submitted_page(offer, form)
     except (StaleOffer, TransitionRefused, ValueError):
-        db.session.rollback()
-        db.session.expire_all()
         return _submitted_page(
             offer,
             problem="The offer changed since you opened it, so your answer was not sent. "
@@ -130,7 +117,7 @@ def respond(offer_id: int) -> Any:
     return redirect(url_for("offers.view", offer_id=offer.id))
 
 
-@blueprint.get("/<int:offer_id>/sections/<section_slug>")
+@bp.get("/<int:offer_id>/sections/<section_slug>")
 @submitter_required
 def section(offer_id: int, section_slug: str) -> Response:
     found = _own_draft(offer_id)
@@ -147,7 +134,7 @@ def section(offer_id: int, section_slug: str) -> Response:
     return redirect(url_for("offers.question", offer_id=found.id, key=page.key))
 
 
-@blueprint.route("/<int:offer_id>/questions/<path:key>", methods=["GET", "POST"])
+@bp.route("/<int:offer_id>/questions/<path:key>", methods=["GET", "POST"])
 @submitter_required
 def question(offer_id: int, key: str) -> str | Response:
     found = _own_draft(offer_id)
@@ -160,8 +147,13 @@ def question(offer_id: int, key: str) -> str | Response:
     page = located.page
     form = page.make_form(offer, request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
-        page.apply(offer, form)
-        db.session.commit()
+        try:
+            offers.save_answers(offer, lambda draft: page.apply(draft, form))
+        except offers.NotADraft:
+            return redirect(url_for("offers.view", offer_id=offer.id))
+        except offers.DraftChanged:
+            # Saved by someone else at the same moment: show the answers as they are now.
+            return redirect(url_for("offers.question", offer_id=offer.id, key=key))
         if request.args.get("return") == "check":
             return redirect(url_for("offers.check_answers", offer_id=offer.id))
         following = pages.next_page(offer, located.section, page)
@@ -173,7 +165,7 @@ def question(offer_id: int, key: str) -> str | Response:
     )
 
 
-@blueprint.route("/<int:offer_id>/documents", methods=["GET", "POST"])
+@bp.route("/<int:offer_id>/documents", methods=["GET", "POST"])
 @submitter_required
 def documents_page(offer_id: int) -> str | Response:
     found = _own_draft(offer_id)
@@ -187,8 +179,8 @@ def documents_page(offer_id: int) -> str | Response:
             form.file.errors.append("Select a file to upload")
         else:
             try:
-                documents.store(
-                    offer, current_user.user, form.kind.data, upload.stream, upload.filename
+                documents.upload(
+                    offer, acting_user(), form.kind.data, upload.stream, upload.filename
                 )
             except documents.UploadRefused as refusal:
                 form.file.errors.append(str(refusal))
@@ -200,7 +192,7 @@ def documents_page(offer_id: int) -> str | Response:
     )
 
 
-@blueprint.post("/<int:offer_id>/documents/<int:document_id>/remove")
+@bp.post("/<int:offer_id>/documents/<int:document_id>/remove")
 @submitter_required
 def remove_document(offer_id: int, document_id: int) -> Response:
     found = _own_draft(offer_id)
@@ -215,23 +207,20 @@ def remove_document(offer_id: int, document_id: int) -> Response:
 
 
 def _document_of(offer: Offer, document_id: int) -> Document:
-    document = db.session.scalar(
-        select(Document).where(Document.id == document_id, Document.offer_id == offer.id)
-    )
+    document = documents.document_of(offer, document_id)
     if document is None:
         abort(404)
     return document
 
 
-@blueprint.get("/<int:offer_id>/documents/<int:document_id>/download")
+@bp.get("/<int:offer_id>/documents/<int:document_id>/download")
 @login_required
 def download_document(offer_id: int, document_id: int) -> Response:
     if current_user.is_staff:
-        offer = db.session.get(Offer, offer_id)
-        # Staff see documents of submitted offers only, never of a draft (even one
-        # withdrawn before it was submitted).
-        if offer is None or offer.submitted_at is None:
+        found = offers.submitted_offer(offer_id)
+        if found is None:
             abort(404)
+        offer = found
     else:
         offer = _own_offer(offer_id)
     document = _document_of(offer, document_id)
@@ -249,7 +238,7 @@ def download_document(offer_id: int, document_id: int) -> Response:
     return response
 
 
-@blueprint.get("/<int:offer_id>/check-answers")
+@bp.get("/<int:offer_id>/check-answers")
 @submitter_required
 def check_answers(offer_id: int) -> str | Response:
     found = _own_draft(offer_id)
@@ -265,7 +254,7 @@ def check_answers(offer_id: int) -> str | Response:
     )
 
 
-@blueprint.route("/<int:offer_id>/declaration", methods=["GET", "POST"])
+@bp.route("/<int:offer_id>/declaration", methods=["GET", "POST"])
 @submitter_required
 def declaration(offer_id: int) -> str | Response:
     offer = _own_offer(offer_id)
@@ -278,12 +267,12 @@ def declaration(offer_id: int) -> str | Response:
     if request.method == "GET":
         form.declaration_name.data = current_user.full_name
     if form.validate_on_submit():
-        offers.submit(offer, current_user.user, form.declaration_name.data)
+        offers.submit(offer, acting_user(), form.declaration_name.data)
         return redirect(url_for("offers.confirmation", offer_id=offer.id))
     return render_template("views/offers/declaration.html", offer=offer, form=form)
 
 
-@blueprint.get("/<int:offer_id>/confirmation")
+@bp.get("/<int:offer_id>/confirmation")
 @submitter_required
 def confirmation(offer_id: int) -> str | Response:
     offer = _own_offer(offer_id)
@@ -292,7 +281,7 @@ def confirmation(offer_id: int) -> str | Response:
     return render_template("views/offers/confirmation.html", offer=offer)
 
 
-@blueprint.route("/<int:offer_id>/withdraw", methods=["GET", "POST"])
+@bp.route("/<int:offer_id>/withdraw", methods=["GET", "POST"])
 @submitter_required
 def withdraw(offer_id: int) -> str | Response:
     offer = _own_offer(offer_id)
@@ -301,7 +290,7 @@ def withdraw(offer_id: int) -> str | Response:
     form = forms.ConfirmForm()
     if form.validate_on_submit():
         was_draft = offer.is_draft
-        offers.withdraw(offer, current_user.user)
+        offers.withdraw(offer, acting_user())
         if was_draft:
             flash(f"{offer.name or 'The draft offer'} has been deleted")
         else:

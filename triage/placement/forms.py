@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -15,9 +14,11 @@ from wtforms.validators import ValidationError
 from rules.matching.people import LABELS, AgeBand, Person, Priority, SupportNeed
 from rules.offer import Configuration, SupportModel, choices
 from rules.policy_data import Policy
+from triage import clock
 from triage.fields import ChoiceField, LongTextField, NumberField, TextField, YesNoField
 from triage.models.placement import PERSON_STATUS_LABELS, NominationStatus, PersonStatus
 from triage.offers.forms import GovDateField
+from triage.validators import check_cohorts, oldest_age_not_below_youngest
 
 REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{2,19}")
 DISTRICT_PATTERN = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?")
@@ -49,8 +50,9 @@ class CohortField(SelectField):
         self.message = message
 
     def pre_validate(self, form: Any) -> None:
-        if self.data not in {value for value, _ in self.choices if value}:
-            raise ValidationError(self.message)
+        check_cohorts(
+            self, [self.data] if self.data else [], required=self.message, unknown=self.message
+        )
 
 
 def parse_districts(text: str | None) -> frozenset[str] | None:
@@ -149,14 +151,14 @@ class PersonForm(FlaskForm):
             )
 
     def validate_referred_on(self, field: GovDateField) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > clock.today_uk():
             raise ValidationError("Date referred must be today or in the past")
 
     def person(self, reference: str | None = None) -> Person:
         return Person(
             reference=reference or self.reference.data.upper(),
             cohort=self.cohort.data,
-            referred_on=self.referred_on.data or date.today(),
+            referred_on=self.referred_on.data or clock.today_uk(),
             priority=Priority(self.priority.data),
             support_needed=SupportNeed(self.support_needed.data),
             self_contained_required=bool(self.self_contained_required.answer),
@@ -290,13 +292,7 @@ class VacancyForm(FlaskForm):
         if field.data and not DISTRICT_PATTERN.fullmatch(field.data.upper()):
             raise ValidationError("Postcode district must be like LE2 or LE19")
 
-    def validate_age_max(self, field: NumberField) -> None:
-        if (
-            field.data is not None
-            and self.age_min.data is not None
-            and field.data < self.age_min.data
-        ):
-            raise ValidationError("Oldest age must be the same as or more than the youngest age")
+    validate_age_max = oldest_age_not_below_youngest
 
 
 class NominateForm(FlaskForm):
@@ -343,11 +339,11 @@ class OutcomeForm(FlaskForm):
             raise ValidationError("Enter why it was declined")
 
     def validate_unavailable_until(self, field: OptionalDateField) -> None:
-        if field.data and field.data <= date.today():
+        if field.data and field.data <= clock.today_uk():
             raise ValidationError("Not available until must be a date in the future")
 
     def validate_moved_in_on(self, field: OptionalDateField) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > clock.today_uk():
             raise ValidationError("Date moved in must be today or in the past")
 
 

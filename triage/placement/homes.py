@@ -9,9 +9,19 @@ from flask import render_template
 from werkzeug.wrappers import Response
 
 from rules.offer import SupportModel, label
-from triage import db
+from triage import clock
+from triage.auth.access import acting_user
 from triage.models import Nomination, PlacementUnit
 from triage.models.placement import NominationStatus
+from triage.placement import bp
+from triage.placement.common import (
+    cohort_labels,
+    flash_done,
+    not_found_unless,
+    placement_required,
+    posted_id,
+    redirect_to,
+)
 from triage.placement.forms import (
     OUTCOME_CHOICES,
     HomeFeaturesForm,
@@ -19,25 +29,13 @@ from triage.placement.forms import (
     OutcomeForm,
     VacancyForm,
 )
-from triage.placement.views import (
-    blueprint,
-    cohort_labels,
-    flash_done,
-    not_found_unless,
-    officer,
-    placement_required,
-    posted_id,
-    redirect_to,
-    today,
-)
 from triage.services.placement import matching, waiting_list
 from triage.services.placement import nominations as nomination_service
 from triage.services.placement import units as unit_service
 from triage.services.policy import policy_in_force
-from triage.services.audit import AuditAction, record
 
 
-@blueprint.get("/homes")
+@bp.get("/homes")
 @placement_required
 def homes() -> str:
     units = unit_service.all_units()
@@ -49,7 +47,7 @@ def homes() -> str:
     )
 
 
-@blueprint.route("/homes/new", methods=["GET", "POST"])
+@bp.route("/homes/new", methods=["GET", "POST"])
 @placement_required
 def register_vacancy() -> str | Response:
     policy = policy_in_force()
@@ -70,7 +68,7 @@ def register_vacancy() -> str | Response:
             age_max=form.age_max.data,
             available_from=form.available_from.data,
         )
-        unit_service.register_vacancy(unit, officer())
+        unit_service.register_vacancy(unit, acting_user())
         flash_done(f"Vacancy {unit.reference} registered")
         return redirect_to("placement.home", unit_id=unit.id)
     return render_template("views/placement/vacancy_form.html", form=form)
@@ -78,9 +76,7 @@ def register_vacancy() -> str | Response:
 
 def _render_home(unit: PlacementUnit, error: str | None = None) -> str:
     policy = policy_in_force()
-    found = matching.unit_shortlist(unit, policy, today())
-    record(None, officer(), matching.SHORTLIST_VIEWED, detail=f"Home {unit.reference}")
-    db.session.commit()
+    found = matching.viewed_shortlist(unit, policy, clock.today_uk(), acting_user())
     people = {row.reference: row for row in waiting_list.waiting_people()}
     nominations = nomination_service.for_unit(unit)
     return render_template(
@@ -97,22 +93,22 @@ def _render_home(unit: PlacementUnit, error: str | None = None) -> str:
     )
 
 
-@blueprint.get("/homes/<int:unit_id>")
+@bp.get("/homes/<int:unit_id>")
 @placement_required
 def home(unit_id: int) -> str:
-    unit = not_found_unless(db.session.get(PlacementUnit, unit_id))
+    unit = not_found_unless(unit_service.get(unit_id))
     return _render_home(unit)
 
 
-@blueprint.route("/homes/<int:unit_id>/features", methods=["GET", "POST"])
+@bp.route("/homes/<int:unit_id>/features", methods=["GET", "POST"])
 @placement_required
 def home_features(unit_id: int) -> str | Response:
-    unit = not_found_unless(db.session.get(PlacementUnit, unit_id))
+    unit = not_found_unless(unit_service.get(unit_id))
     form = HomeFeaturesForm(obj=unit)
     if form.validate_on_submit():
         unit_service.change_features(
             unit,
-            officer(),
+            acting_user(),
             {
                 "self_contained": bool(form.self_contained.answer),
                 "wheelchair_accessible": bool(form.wheelchair_accessible.answer),
@@ -125,10 +121,10 @@ def home_features(unit_id: int) -> str | Response:
     return render_template("views/placement/home_features.html", form=form, unit=unit)
 
 
-@blueprint.post("/homes/<int:unit_id>/nominate")
+@bp.post("/homes/<int:unit_id>/nominate")
 @placement_required
 def nominate(unit_id: int) -> str | Response:
-    unit = not_found_unless(db.session.get(PlacementUnit, unit_id))
+    unit = not_found_unless(unit_service.get(unit_id))
     form = NominateForm()
     person_id = posted_id(form.person_id.data)
     if not form.validate_on_submit() or person_id is None:
@@ -136,10 +132,9 @@ def nominate(unit_id: int) -> str | Response:
     person = not_found_unless(waiting_list.get(person_id))
     try:
         nomination = nomination_service.nominate(
-            unit, person, officer(), policy_in_force(), today()
+            unit, person, acting_user(), policy_in_force(), clock.today_uk()
         )
     except nomination_service.NominationRefused as refused:
-        db.session.rollback()
         return _render_home(unit, error=str(refused))
     flash_done("Nomination recorded")
     return redirect_to("placement.nomination", nomination_id=nomination.id)
@@ -158,20 +153,19 @@ def _render_nomination(nomination: Nomination, form: OutcomeForm, error: str | N
     )
 
 
-@blueprint.get("/nominations/<int:nomination_id>")
+@bp.get("/nominations/<int:nomination_id>")
 @placement_required
 def nomination(nomination_id: int) -> str:
-    found = not_found_unless(db.session.get(Nomination, nomination_id))
-    record(None, officer(), waiting_list.VIEWED, person_id=found.person_id)
-    db.session.commit()
+    found = not_found_unless(nomination_service.get(nomination_id))
+    nomination_service.viewed(found, acting_user())
     form = OutcomeForm(formdata=None, seen_status=found.status)
     return _render_nomination(found, form)
 
 
-@blueprint.post("/nominations/<int:nomination_id>")
+@bp.post("/nominations/<int:nomination_id>")
 @placement_required
 def record_outcome(nomination_id: int) -> str | Response:
-    found = not_found_unless(db.session.get(Nomination, nomination_id))
+    found = not_found_unless(nomination_service.get(nomination_id))
     form = OutcomeForm()
     valid = form.validate_on_submit()
     if valid and form.moved_in_on.data and form.moved_in_on.data < found.nominated_at.date():
@@ -183,7 +177,7 @@ def record_outcome(nomination_id: int) -> str | Response:
             closed = nomination_service.record_outcome(
                 found,
                 outcome,
-                officer(),
+                acting_user(),
                 seen_status=form.seen_status.data or "",
                 reason=form.decline_reason.data if outcome is NominationStatus.DECLINED else None,
                 unavailable_until=form.unavailable_until.data
@@ -192,8 +186,7 @@ def record_outcome(nomination_id: int) -> str | Response:
                 moved_in_on=form.moved_in_on.data,
             )
         except nomination_service.NominationRefused as refused:
-            db.session.rollback()
-            db.session.refresh(found)
+            # Rolled back, so `found` reloads: the page shows the nomination as it is now.
             return _render_nomination(
                 found, OutcomeForm(formdata=None, seen_status=found.status), error=str(refused)
             )
@@ -207,13 +200,11 @@ def record_outcome(nomination_id: int) -> str | Response:
     return _render_nomination(found, form)
 
 
-@blueprint.get("/proposal")
+@bp.get("/proposal")
 @placement_required
 def proposal() -> str:
     policy = policy_in_force()
-    proposed = matching.proposal_for_all(policy, today())
-    record(None, officer(), matching.PROPOSAL_VIEWED, detail=f"{len(proposed.units)} homes")
-    db.session.commit()
+    proposed = matching.viewed_proposal(policy, clock.today_uk(), acting_user())
     people = {row.reference: row for row in waiting_list.waiting_people()}
     return render_template(
         "views/placement/proposal.html",

@@ -7,7 +7,19 @@ from flask import render_template, request
 from werkzeug.wrappers import Response
 
 from rules.matching import people_csv as waiting_list_csv
+from triage.auth.access import acting_user
+from triage.csv_export import csv_response
 from triage.models.placement import PersonStatus, WaitingPerson
+from triage.placement import bp
+from triage.placement.common import (
+    cohort_labels,
+    flash_done,
+    int_arg,
+    not_found_unless,
+    placement_required,
+    posted_id,
+    redirect_to,
+)
 from triage.placement.forms import (
     EditPersonForm,
     PersonForm,
@@ -15,23 +27,12 @@ from triage.placement.forms import (
     SearchForm,
     SharingForm,
 )
-from triage.placement.views import (
-    blueprint,
-    cohort_labels,
-    flash_done,
-    int_arg,
-    not_found_unless,
-    officer,
-    placement_required,
-    posted_id,
-    redirect_to,
-)
 from triage.services.placement import nominations as nomination_service
 from triage.services.placement import waiting_list
 from triage.services.policy import policy_in_force
 
 
-@blueprint.get("/people")
+@bp.get("/people")
 @placement_required
 def people() -> str:
     cohort = request.args.get("cohort") or None
@@ -44,7 +45,7 @@ def _render_people(cohort: str | None, status: str | None, search: str | None) -
     cohort = cohort if cohort in cohorts else None
     status = status if status in {item.value for item in PersonStatus} else None
     page = waiting_list.people_page(
-        officer(),
+        acting_user(),
         cohort=cohort,
         status=status,
         search=search,
@@ -60,7 +61,7 @@ def _render_people(cohort: str | None, status: str | None, search: str | None) -
     )
 
 
-@blueprint.post("/people/search")
+@bp.post("/people/search")
 @placement_required
 def search_people() -> str | Response:
     """Results straight from the POST: a reference typed to search for is never in
@@ -71,19 +72,16 @@ def search_people() -> str | Response:
     return _render_people(None, None, form.reference.data.strip().upper()[:20])
 
 
-@blueprint.get("/people.csv")
+@bp.get("/people.csv")
 @placement_required
 def people_csv() -> Response:
     """The waiting list in the import's own format, so a downloaded file can be
     edited and imported again. Status is not a column: it comes from nominations."""
-    people = [row.as_person() for row in waiting_list.export(officer())]
-    text = waiting_list_csv.people_csv_text(waiting_list_csv.people_to_csv_rows(people))
-    response = Response(text, mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="waiting-list.csv"'
-    return response
+    people = [row.as_person() for row in waiting_list.export(acting_user())]
+    return csv_response(waiting_list_csv.people_to_csv_rows(people), "waiting-list.csv")
 
 
-@blueprint.route("/people/new", methods=["GET", "POST"])
+@bp.route("/people/new", methods=["GET", "POST"])
 @placement_required
 def add_person() -> str | Response:
     policy = policy_in_force()
@@ -95,18 +93,18 @@ def add_person() -> str | Response:
                 "Person reference is already on the waiting list",
             ]
         else:
-            row = waiting_list.add(form.person(), officer())
+            row = waiting_list.add(form.person(), acting_user())
             # Flashed messages travel in the session cookie: no reference in them.
             flash_done("Added to the waiting list")
             return redirect_to("placement.person", person_id=row.id)
     return render_template("views/placement/person_form.html", form=form, person=None)
 
 
-@blueprint.get("/people/<int:person_id>")
+@bp.get("/people/<int:person_id>")
 @placement_required
 def person(person_id: int) -> str:
     row = not_found_unless(waiting_list.get(person_id))
-    waiting_list.viewed(row, officer())
+    waiting_list.viewed(row, acting_user())
     return _render_person(row)
 
 
@@ -129,36 +127,48 @@ def _edit_form(row: WaitingPerson, **kwargs: object) -> EditPersonForm:
     return form
 
 
-@blueprint.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+def _current_record_form(row: WaitingPerson) -> EditPersonForm:
+    """The form filled from the record as it is now, with the version it shows."""
+    form = _edit_form(row, formdata=None)
+    form.version.data = str(row.version)
+    form.unavailable_until.data = row.unavailable_until
+    return form
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 @placement_required
 def edit_person(person_id: int) -> str | Response:
     row = not_found_unless(waiting_list.get(person_id))
-    form = _edit_form(row)
     if request.method == "GET":
-        form.version.data = str(row.version)
-        form.unavailable_until.data = row.unavailable_until
-        waiting_list.viewed(row, officer())
+        waiting_list.viewed(row, acting_user())
+        form = _current_record_form(row)
+        return render_template("views/placement/person_form.html", form=form, person=row)
+    form = _edit_form(row)
     if form.validate_on_submit():
-        if form.version.data != str(row.version):
-            # Show the record as it is now, so saving again cannot overwrite the
-            # other officer's change unseen.
-            form = _edit_form(row, formdata=None)
-            form.version.data = str(row.version)
-            form.unavailable_until.data = row.unavailable_until
+        try:
+            changed = waiting_list.change(
+                row,
+                form.person(row.reference),
+                acting_user(),
+                PersonStatus(form.status.data),
+                seen_version=posted_id(form.version.data),
+            )
+        except waiting_list.PersonChanged:
+            # Show the record as it is now (the edit was rolled back, so `row`
+            # reloads), so saving again cannot overwrite the other officer's
+            # change unseen.
+            form = _current_record_form(row)
             form.version.errors = [
                 "This record changed since you opened it. It now shows the latest "
                 "details: make your changes again."
             ]
         else:
-            changed = waiting_list.change(
-                row, form.person(row.reference), officer(), PersonStatus(form.status.data)
-            )
             flash_done("Changes saved" if changed else "Nothing was changed")
             return redirect_to("placement.person", person_id=row.id)
     return render_template("views/placement/person_form.html", form=form, person=row)
 
 
-@blueprint.post("/people/<int:person_id>/sharing")
+@bp.post("/people/<int:person_id>/sharing")
 @placement_required
 def add_sharing(person_id: int) -> str | Response:
     row = not_found_unless(waiting_list.get(person_id))
@@ -176,7 +186,7 @@ def add_sharing(person_id: int) -> str | Response:
                 "Enter someone else's reference",
             ]
         else:
-            added = waiting_list.record_sharing(row, other, officer())
+            added = waiting_list.record_sharing(row, other, acting_user())
             flash_done(
                 "Recorded that they may share a home"
                 if added
@@ -186,7 +196,7 @@ def add_sharing(person_id: int) -> str | Response:
     return _render_person(row, sharing_form=form)
 
 
-@blueprint.post("/people/<int:person_id>/sharing/remove")
+@bp.post("/people/<int:person_id>/sharing/remove")
 @placement_required
 def remove_sharing(person_id: int) -> Response:
     row = not_found_unless(waiting_list.get(person_id))
@@ -195,6 +205,6 @@ def remove_sharing(person_id: int) -> Response:
     if not form.validate_on_submit() or other_id is None:
         return redirect_to("placement.person", person_id=row.id)
     other = not_found_unless(waiting_list.get(other_id))
-    if waiting_list.remove_sharing(row, other, officer()):
+    if waiting_list.remove_sharing(row, other, acting_user()):
         flash_done("They are no longer recorded as able to share")
     return redirect_to("placement.person", person_id=row.id, _anchor="sharing")

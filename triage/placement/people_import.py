@@ -8,35 +8,32 @@ from __future__ import annotations
 from flask import render_template, request
 from werkzeug.wrappers import Response
 
-from triage.placement.forms import CancelImportForm, ConfirmImportForm, ImportForm
-from triage.placement.views import (
-    blueprint,
+from rules.matching import people_csv
+from triage.auth.access import acting_user
+from triage.placement import bp
+from triage.placement.common import (
     cohort_labels,
     flash_done,
     not_found_unless,
-    officer,
     placement_required,
     redirect_to,
 )
+from triage.placement.forms import CancelImportForm, ConfirmImportForm, ImportForm
 from triage.services.placement import waiting_list
 from triage.services.policy import policy_in_force
 
 
-@blueprint.get("/import/template.csv")
+@bp.get("/import/template.csv")
 @placement_required
 def import_template() -> Response:
-    from rules.matching import people_csv
-
     response = Response(people_csv.template_csv(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="waiting-list-template.csv"'
     return response
 
 
-@blueprint.route("/import", methods=["GET", "POST"])
+@bp.route("/import", methods=["GET", "POST"])
 @placement_required
 def import_people() -> str | Response:
-    from rules.matching import people_csv
-
     form = ImportForm()
     problems: list[people_csv.Problem] = []
     if form.validate_on_submit():
@@ -45,7 +42,7 @@ def import_people() -> str | Response:
         if not data:
             form.waiting_list.errors = ["Select a CSV file of the waiting list"]
         else:
-            result = waiting_list.upload(data, policy_in_force(), officer())
+            result = waiting_list.upload(data, policy_in_force(), acting_user())
             if result.pending is not None:
                 return redirect_to("placement.import_preview", token=result.pending.token)
             problems = result.problems
@@ -62,10 +59,10 @@ def import_people() -> str | Response:
     )
 
 
-@blueprint.get("/import/<token>")
+@bp.get("/import/<token>")
 @placement_required
 def import_preview(token: str) -> str | Response:
-    pending = not_found_unless(waiting_list.pending_import(token, officer()))
+    pending = not_found_unless(waiting_list.pending_import(token, acting_user()))
     if pending.confirmed_at is not None:
         return render_template("views/placement/import_done.html", pending=pending)
     policy = policy_in_force()
@@ -82,14 +79,14 @@ def import_preview(token: str) -> str | Response:
     )
 
 
-@blueprint.post("/import/<token>")
+@bp.post("/import/<token>")
 @placement_required
 def confirm_import(token: str) -> str | Response:
-    pending = not_found_unless(waiting_list.pending_import(token, officer()))
+    pending = not_found_unless(waiting_list.pending_import(token, acting_user()))
     form = ConfirmImportForm()
     if not form.validate_on_submit() or pending.confirmed_at is not None:
         return redirect_to("placement.import_preview", token=token)
-    plan = waiting_list.confirm(pending, policy_in_force(), officer())
+    plan = waiting_list.confirm(pending, policy_in_force(), acting_user())
     if plan is None:
         return redirect_to("placement.import_preview", token=token)
     flash_done(
@@ -99,10 +96,10 @@ def confirm_import(token: str) -> str | Response:
     return redirect_to("placement.people")
 
 
-@blueprint.post("/import/<token>/cancel")
+@bp.post("/import/<token>/cancel")
 @placement_required
 def cancel_import(token: str) -> Response:
-    pending = not_found_unless(waiting_list.pending_import(token, officer()))
+    pending = not_found_unless(waiting_list.pending_import(token, acting_user()))
     if CancelImportForm().validate_on_submit():
         waiting_list.abandon(pending)
         flash_done("Import cancelled. Nothing was imported.")

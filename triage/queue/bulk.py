@@ -8,78 +8,19 @@ reported, never overwritten.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import flash, redirect, request, session, url_for
-from flask_login import current_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
-from sqlalchemy import select
+from flask import flash, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, SelectField, SelectMultipleField, SubmitField
-from wtforms.validators import ValidationError
 
-from triage import db
-from triage.auth.access import roles_required
-from triage.models import Offer, User
+from triage.auth.access import acting_user, decider_required
+from triage.queue import bp, forms
 from triage.queue import filters as queue_filters
-from triage.queue.filters import Officer
-from triage.queue.views import (
-    DECIDERS,
-    PAGE_SIZE,
-    SKIPPED_KEY,
-    blueprint,
-    officers,
-    render_queue,
-)
-from triage.services import decisions, notifications
+from triage.queue.pages import active_officers, remember_skipped, render_queue
+from triage.services import decisions
+from triage.services import queue as queue_service
 from triage.services.policy import policy_in_force
-from triage.workflow import StaleOffer, TransitionRefused
-
-_CHOICE = re.compile(r"^([0-9]{1,9}):([0-9]{1,9})$")
-
-STALE = "stale"
-REFUSED = "refused"
-MISSING = "missing"
-
-
-class BulkAssignForm(FlaskForm):
-    # The checkboxes are in the queue's table, one per offer: "id:version".
-    offers = SelectMultipleField(validate_choice=False)
-    assign_to = SelectField(
-        "Assign the selected offers to", widget=GovSelect(), validate_choice=False
-    )
-    submit = SubmitField("Assign selected offers", widget=GovSubmitInput())
-
-    def __init__(self, *args: Any, officers: list[Officer] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.assign_to.choices = [("", "Choose an officer")] + [
-            (str(person.id), person.name) for person in officers or []
-        ]
-
-    @property
-    def chosen(self) -> list[tuple[int, int]]:
-        """The ticked offers as (id, version the officer saw), each once."""
-        seen: dict[int, int] = {}
-        for value in self.offers.data or []:
-            match = _CHOICE.match(value or "")
-            if match:
-                seen.setdefault(int(match.group(1)), int(match.group(2)))
-        return list(seen.items())
-
-    def validate_offers(self, _field: Field) -> None:
-        chosen = self.chosen
-        if not chosen:
-            raise ValidationError("Select the offers to assign")
-        if len(chosen) > PAGE_SIZE:
-            raise ValidationError(f"Select {PAGE_SIZE} offers or fewer")
-
-    def validate_assign_to(self, field: Field) -> None:
-        known = {value for value, _label in self.assign_to.choices or [] if value}
-        if field.data not in known:
-            raise ValidationError("Select the officer to assign the offers to")
 
 
 def _queue_args(return_to: str) -> MultiDict[str, str]:
@@ -91,8 +32,7 @@ def _queue_args(return_to: str) -> MultiDict[str, str]:
         )
     except ValueError:
         return MultiDict()
-    people = officers()
-    kept = queue_filters.parse(args, policy_in_force(), people).query_args()
+    kept = queue_filters.parse(args, policy_in_force(), queue_service.officers()).query_args()
     result: MultiDict[str, str] = MultiDict()
     for name, value in kept.items():
         for item in value if isinstance(value, list) else [value]:
@@ -103,52 +43,23 @@ def _queue_args(return_to: str) -> MultiDict[str, str]:
     return result
 
 
-@blueprint.post("/assign")
-@roles_required(*DECIDERS)
+@bp.post("/assign")
+@decider_required
 def bulk_assign() -> Any:
     back = _queue_args(request.form.get("return_to", ""))
-    form = BulkAssignForm(officers=[person for person in officers() if person.active])
+    form = forms.BulkAssignForm(officers=active_officers(queue_service.officers()))
     if not form.validate_on_submit():
         ticked = [offer_id for offer_id, _version in form.chosen]
-        return render_queue(back, bulk_form=form, selected=ticked)
-    officer = db.session.get(User, int(form.assign_to.data))
-    assert officer is not None
-    actor = current_user.user
-    chosen = form.chosen
-    found = {
-        offer.id: offer
-        for offer in db.session.scalars(
-            select(Offer).where(
-                Offer.id.in_([offer_id for offer_id, _version in chosen]),
-                Offer.submitted_at.is_not(None),
-            )
+        return render_queue(
+            back, page_size=queue_service.PAGE_SIZE, bulk_form=form, selected=ticked
         )
-    }
-    assigned = 0
-    skipped: list[list[Any]] = []
-    for offer_id, seen_version in chosen:
-        offer = found.get(offer_id)
-        if offer is None:
-            skipped.append([offer_id, MISSING])
-            continue
-        if offer.version != seen_version:
-            skipped.append([offer_id, STALE])
-            continue
-        try:
-            decisions.assign(offer, officer, actor, seen_version=seen_version, email_now=False)
-        except StaleOffer:
-            db.session.rollback()
-            skipped.append([offer_id, STALE])
-        except TransitionRefused:
-            db.session.rollback()
-            skipped.append([offer_id, REFUSED])
-        else:
-            assigned += 1
-    if assigned:
-        # One email for the whole batch, not one an offer.
-        notifications.send_batch_now(officer.id)
-        flash(f"{assigned} offer{'s' if assigned != 1 else ''} assigned to {officer.full_name}")
-    if skipped:
-        session[SKIPPED_KEY] = skipped
+    officer = queue_service.officer(int(form.assign_to.data))
+    assert officer is not None  # the form accepts only the officers it offered
+    result = decisions.assign_several(form.chosen, officer, acting_user())
+    if result.assigned:
+        count = result.assigned
+        flash(f"{count} offer{'s' if count != 1 else ''} assigned to {officer.full_name}")
+    if result.skipped:
+        remember_skipped(result.skipped)
     kept: dict[str, Any] = back.to_dict(flat=False)
     return redirect(url_for("queue.index", **kept))

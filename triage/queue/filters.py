@@ -1,32 +1,29 @@
-"""The queue's filters: read from the query string, applied to the queue's query,
-and written back into links (pagination, the CSV download) so they carry over.
+"""The queue's filters: read from the query string, and offered back as the
+filter form's choices; triage.services.queue applies them to the queue's query,
+and links (pagination, the CSV download) carry them over.
 
 Anything the query string holds that is not one of the choices offered is
 ignored, so a hand-edited or stale link shows the queue rather than an error; a
 postcode district or search that cannot be used is reported beside its field.
-Every filter narrows the queue (they combine with AND) and none changes its order.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TypeVarTuple
+from typing import Any
 
-from sqlalchemy import Select, or_, select
 from werkzeug.datastructures import MultiDict
 
 from rules.offer import Configuration, choices
 from rules.policy_data import RULE_NAMES, Policy
 from rules.result import Verdict
 from triage.fields import clean_text, normalise_postcode
-from triage.models import Offer, OfferCohort, OfferScore
 from triage.models.offers import OFFER_STATUS_LABELS, OfferStatus
-from triage.models.scores import OfferScoreVerdict
+from triage.services.queue import UNASSIGNED, Officer, QueueFilters
 
 # The rules' titles as the score breakdown shows them (each rule names itself in
-# its results; tests/web/test_queue_filters.py checks these match).
+# its results; tests/queue/test_queue_filters.py checks these match).
 RULE_TITLES = {
     "rent_affordability": "Rent affordability",
     "shared_housing": "Demand for shared housing",
@@ -37,7 +34,6 @@ RULE_TITLES = {
     "quality": "Accessibility and quality",
 }
 VERDICT_LABELS = {Verdict.RED: "Red", Verdict.AMBER: "Amber", Verdict.GREEN: "Green"}
-UNASSIGNED = "unassigned"
 SEARCH_MAX = 200
 # Statuses an offer can have once submitted: a draft is not in the queue.
 STATUS_CHOICES = [
@@ -47,51 +43,6 @@ STATUS_CHOICES = [
 ]
 CONFIGURATION_CHOICES = choices(Configuration)
 _DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
-
-Columns = TypeVarTuple("Columns")
-
-
-@dataclass(frozen=True)
-class Officer:
-    id: int
-    name: str
-    active: bool
-
-
-@dataclass
-class QueueFilters:
-    """What the queue is narrowed to. Empty means "any"."""
-
-    statuses: list[str] = field(default_factory=list)
-    cohorts: list[str] = field(default_factory=list)
-    configurations: list[str] = field(default_factory=list)
-    rule: str = ""
-    verdict: str = ""
-    officer: str = ""  # "", UNASSIGNED or an officer's id
-    district: str = ""  # an outward code, like LE1
-    search: str = ""
-    # As typed, to show back beside an error; and the errors, by field name.
-    typed: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def active(self) -> bool:
-        return bool(self.query_args())
-
-    def query_args(self) -> dict[str, Any]:
-        """The filters as query-string arguments: only values that are in use and
-        valid, so a link built from them never carries junk along."""
-        args: dict[str, Any] = {
-            "status": self.statuses,
-            "cohort": self.cohorts,
-            "configuration": self.configurations,
-            "rule": self.rule,
-            "verdict": self.verdict,
-            "officer": self.officer,
-            "district": self.district,
-            "search": self.search,
-        }
-        return {name: value for name, value in args.items() if value}
 
 
 def _known(values: Iterable[str], allowed: Sequence[str]) -> list[str]:
@@ -144,45 +95,6 @@ def _outward_code(text: str) -> str | None:
         return compact
     postcode = normalise_postcode(compact)
     return postcode.split(" ")[0] if postcode else None
-
-
-def apply(query: Select[*Columns], filters: QueueFilters) -> Select[*Columns]:
-    """`query` (the queue's, joined to each offer's newest OfferScore) narrowed to
-    the offers that pass every filter. Each is a condition on an indexed column."""
-    if filters.statuses:
-        query = query.where(Offer.status.in_(filters.statuses))
-    if filters.cohorts:
-        query = query.where(
-            Offer.id.in_(
-                select(OfferCohort.offer_id).where(OfferCohort.cohort.in_(filters.cohorts))
-            )
-        )
-    if filters.configurations:
-        query = query.where(Offer.configuration.in_(filters.configurations))
-    if filters.rule or filters.verdict:
-        # On the newest score only (the one the queue joins): an older score's
-        # verdicts no longer stand. Naming the rules when any will do lets the
-        # (rule, verdict) index find the scores.
-        verdicts = select(OfferScoreVerdict.score_id).where(
-            OfferScoreVerdict.rule.in_([filters.rule] if filters.rule else RULE_NAMES)
-        )
-        if filters.verdict:
-            verdicts = verdicts.where(OfferScoreVerdict.verdict == filters.verdict)
-        query = query.where(OfferScore.id.in_(verdicts))
-    if filters.officer == UNASSIGNED:
-        query = query.where(Offer.assigned_to_id.is_(None))
-    elif filters.officer:
-        query = query.where(Offer.assigned_to_id == int(filters.officer))
-    if filters.district:
-        query = query.where(Offer.postcode_district == filters.district)
-    if filters.search:
-        query = query.where(
-            or_(
-                Offer.reference.icontains(filters.search, autoescape=True),
-                Offer.name.icontains(filters.search, autoescape=True),
-            )
-        )
-    return query
 
 
 def status_items(filters: QueueFilters) -> list[dict[str, Any]]:

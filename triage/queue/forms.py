@@ -1,17 +1,27 @@
-"""Forms for commissioners' actions on an offer. Each carries the version of the
-offer the officer saw, so a change made meanwhile by someone else is caught."""
+"""The queue's forms: commissioners' actions on an offer (each carries the version
+of the offer the officer saw, so a change made meanwhile by someone else is
+caught), bulk assignment, internal notes and flags."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
-from wtforms import HiddenField, SelectField, SubmitField
+from wtforms import Field, HiddenField, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import ValidationError
 
-from triage.fields import ChoiceField, DecimalNumberField, LongTextField
+from triage.fields import ChoiceField, DecimalNumberField, LongTextField, TextField
+from triage.services import queue
 from triage.workflow import DECLINE_CONCERN_LABELS
+
+NOTE_MAX_LENGTH = 5000
+FLAG_MAX_LENGTH = 200
+RESOLUTION_MAX_LENGTH = 2000
+
+# A ticked offer in the queue's table: "id:version".
+_CHOICE = re.compile(r"^([0-9]{1,9}):([0-9]{1,9})$")
 
 
 class _Versioned(FlaskForm):
@@ -23,6 +33,10 @@ class _Versioned(FlaskForm):
             return int(self.version.data)
         except (TypeError, ValueError):
             return -1
+
+
+class RetryScoringForm(_Versioned):
+    submit = SubmitField("Try scoring again", widget=GovSubmitInput())
 
 
 class AssignForm(_Versioned):
@@ -118,3 +132,83 @@ class OverrideForm(FlaskForm):
     def validate_band(self, field: ChoiceField) -> None:
         if field.data not in {value for value, _label in field.choices or []}:
             raise ValidationError("Select the band")
+
+
+class BulkAssignForm(FlaskForm):
+    # The checkboxes are in the queue's table, one per offer: "id:version".
+    offers = SelectMultipleField(validate_choice=False)
+    assign_to = SelectField(
+        "Assign the selected offers to", widget=GovSelect(), validate_choice=False
+    )
+    submit = SubmitField("Assign selected offers", widget=GovSubmitInput())
+
+    def __init__(
+        self, *args: Any, officers: list[queue.Officer] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.assign_to.choices = [("", "Choose an officer")] + [
+            (str(person.id), person.name) for person in officers or []
+        ]
+
+    @property
+    def chosen(self) -> list[tuple[int, int]]:
+        """The ticked offers as (id, version the officer saw), each once."""
+        seen: dict[int, int] = {}
+        for value in self.offers.data or []:
+            match = _CHOICE.match(value or "")
+            if match:
+                seen.setdefault(int(match.group(1)), int(match.group(2)))
+        return list(seen.items())
+
+    def validate_offers(self, _field: Field) -> None:
+        chosen = self.chosen
+        if not chosen:
+            raise ValidationError("Select the offers to assign")
+        if len(chosen) > queue.PAGE_SIZE:
+            raise ValidationError(f"Select {queue.PAGE_SIZE} offers or fewer")
+
+    def validate_assign_to(self, field: Field) -> None:
+        known = {value for value, _label in self.assign_to.choices or [] if value}
+        if field.data not in known:
+            raise ValidationError("Select the officer to assign the offers to")
+
+
+class NoteForm(FlaskForm):
+    internal_note = LongTextField(
+        "Add an internal note",
+        description="Only council staff can see notes. The submitter never sees them.",
+        required="Enter the note",
+        max_length=NOTE_MAX_LENGTH,
+        noun="The note",
+    )
+    submit = SubmitField("Add the note", widget=GovSubmitInput())
+
+
+class RaiseFlagForm(FlaskForm):
+    flag_text = TextField(
+        "What needs checking?",
+        description="For example, Rent to check with the housing benefit team",
+        required="Enter what needs checking",
+        max_length=FLAG_MAX_LENGTH,
+        noun="The flag",
+    )
+    submit = SubmitField("Raise the flag", widget=GovSubmitInput())
+
+
+class ResolveFlagForm(FlaskForm):
+    resolution = LongTextField(
+        "How was it resolved?",
+        required="Enter how the flag was resolved",
+        max_length=RESOLUTION_MAX_LENGTH,
+        noun="The resolution",
+    )
+    submit = SubmitField("Resolve the flag", widget=GovSubmitInput())
+
+
+def resolve_form(flag_id: int, **kwargs: Any) -> ResolveFlagForm:
+    """One per open flag on the page: each textarea gets its own id, so labels and
+    the error summary point at the right one."""
+    form = ResolveFlagForm(**kwargs)
+    form.resolution.id = f"flag-{flag_id}-resolution"
+    form.flag_id = flag_id
+    return form

@@ -1,24 +1,35 @@
 """Commissioners' actions on an offer, each a workflow transition with what goes
-with it: the message, the email to the submitter, rescoring after an approval."""
+with it: the message, the email to the submitter, rescoring after an approval.
+
+Each action is one unit of work: the change, its audit event, its message and
+its emails are saved together or not at all (a refused or stale action saves
+nothing)."""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import IO
 
 from flask import render_template
 from sqlalchemy import select
 
 from triage import db
-from triage.models import Offer, OfferMessage, OfferScore, ScoreOverride, User
+from triage.db import transactional
+from triage.models import Document, Offer, OfferMessage, OfferScore, ScoreOverride, User
 from triage.models.documents import DocumentKind
 from triage.services import documents, emails, notifications, scoring
+from triage.services.audit import AuditAction, record
 from triage.services.placement import units as placement_units
+from triage.services.queue import submitted_offers
 from triage.workflow import (
     DECLINE_CONCERN_LABELS,
     Action,
     DeclineConcern,
+    StaleOffer,
+    TransitionRefused,
     perform,
-    record,
 )
 
 
@@ -32,6 +43,7 @@ def _email_submitter(
     emails.add_email(f"offer-{offer.id}-{event}", submitter.email, subject, body)
 
 
+@transactional
 def assign(
     offer: Offer, officer: User, actor: User, *, seen_version: int, email_now: bool = True
 ) -> Offer:
@@ -43,13 +55,59 @@ def assign(
         Action.ASSIGN,
         actor,
         seen_version=seen_version,
-        commit=False,
         detail=f"Assigned to {officer.full_name}",
         assigned_to_id=officer.id,
     )
     notifications.notify_assigned(offer, officer, actor, previously=previously, email_now=email_now)
-    db.session.commit()
     return offer
+
+
+class NotAssigned(enum.StrEnum):
+    """Why bulk assignment left an offer as it was."""
+
+    STALE = "stale"  # it changed after the officer opened the queue
+    REFUSED = "refused"  # its status does not allow assigning
+    MISSING = "missing"  # no submitted offer has that id
+
+
+@dataclass
+class BulkAssignment:
+    assigned: int = 0
+    # (offer id, why), in the order they were ticked.
+    skipped: list[tuple[int, NotAssigned]] = field(default_factory=list)
+
+
+def assign_several(
+    chosen: Iterable[tuple[int, int]], officer: User, actor: User
+) -> BulkAssignment:
+    """Assign each of the `chosen` offers (id, version the officer saw) to `officer`,
+    then send the officer one email for the batch. An offer that changed meanwhile,
+    or whose status does not allow it, is left as it is and reported."""
+    chosen = list(chosen)
+    found = submitted_offers(offer_id for offer_id, _version in chosen)
+    result = BulkAssignment()
+    for offer_id, seen_version in chosen:
+        offer = found.get(offer_id)
+        if offer is None:
+            result.skipped.append((offer_id, NotAssigned.MISSING))
+            continue
+        if offer.version != seen_version:
+            result.skipped.append((offer_id, NotAssigned.STALE))
+            continue
+        # Each offer is a unit of work of its own (assign's): one that cannot be
+        # assigned is rolled back without undoing the others.
+        try:
+            assign(offer, officer, actor, seen_version=seen_version, email_now=False)
+        except StaleOffer:
+            result.skipped.append((offer_id, NotAssigned.STALE))
+        except TransitionRefused:
+            result.skipped.append((offer_id, NotAssigned.REFUSED))
+        else:
+            result.assigned += 1
+    if result.assigned:
+        # One email for the whole batch, not one an offer.
+        notifications.send_batch_now(officer.id)
+    return result
 
 
 def _message_submitter(
@@ -63,8 +121,8 @@ def _message_submitter(
     subject: str,
 ) -> OfferMessage:
     """A transition that puts a question to the submitter: the message, the email
-    and the change are saved together."""
-    perform(offer, action, actor, seen_version=seen_version, commit=False)
+    and the change, in the caller's unit of work."""
+    perform(offer, action, actor, seen_version=seen_version)
     message = OfferMessage(offer_id=offer.id, author_id=actor.id, from_council=True, body=body)
     db.session.add(message)
     db.session.flush()
@@ -75,10 +133,10 @@ def _message_submitter(
         "emails/information_requested.txt",
         question=body,
     )
-    db.session.commit()
     return message
 
 
+@transactional
 def request_information(
     offer: Offer, actor: User, *, seen_version: int, question: str
 ) -> OfferMessage:
@@ -103,36 +161,35 @@ def respond(
 ) -> OfferMessage:
     """Send the submitter's answer, with a document if they attached one: both or
     neither (a refused file raises UploadRefused and nothing is saved)."""
-    perform(offer, Action.RESPOND, submitter, seen_version=seen_version, commit=False)
-    message = OfferMessage(
-        offer_id=offer.id, author_id=submitter.id, from_council=False, body=answer
-    )
-    db.session.add(message)
-    attached = None
-    if attachment is not None:
-        db.session.flush()
-        stream, filename = attachment
-        attached = documents.store(
-            offer,
-            submitter,
-            DocumentKind.ANSWER,
-            stream,
-            filename,
-            message_id=message.id,
-            commit=False,
-        )
-    notifications.notify_answered(offer)
+    attached: Document | None = None
     try:
-        db.session.commit()
+        with db.unit_of_work():
+            perform(offer, Action.RESPOND, submitter, seen_version=seen_version)
+            message = OfferMessage(
+                offer_id=offer.id, author_id=submitter.id, from_council=False, body=answer
+            )
+            db.session.add(message)
+            if attachment is not None:
+                db.session.flush()
+                stream, filename = attachment
+                attached = documents.store(
+                    offer,
+                    submitter,
+                    DocumentKind.ANSWER,
+                    stream,
+                    filename,
+                    message_id=message.id,
+                )
+            notifications.notify_answered(offer)
     except Exception:
         # The file is written before the commit: do not leave it behind.
-        db.session.rollback()
         if attached is not None:
             documents.path_of(attached).unlink(missing_ok=True)
         raise
     return message
 
 
+@transactional
 def propose_meeting(offer: Offer, actor: User, *, seen_version: int, note: str) -> Offer:
     _message_submitter(
         offer,
@@ -146,13 +203,13 @@ def propose_meeting(offer: Offer, actor: User, *, seen_version: int, note: str) 
     return offer
 
 
+@transactional
 def progress_to_feasibility(offer: Offer, actor: User, *, seen_version: int, reasons: str) -> Offer:
     perform(
         offer,
         Action.PROGRESS_TO_FEASIBILITY,
         actor,
         seen_version=seen_version,
-        commit=False,
         detail=reasons,
     )
     _email_submitter(
@@ -163,17 +220,16 @@ def progress_to_feasibility(offer: Offer, actor: User, *, seen_version: int, rea
         outcome="The council would like to look at your offer in more detail (a feasibility study).",
         reasons=reasons,
     )
-    db.session.commit()
     return offer
 
 
+@transactional
 def approve(offer: Offer, actor: User, *, seen_version: int, reasons: str) -> Offer:
     perform(
         offer,
         Action.APPROVE,
         actor,
         seen_version=seen_version,
-        commit=False,
         detail=reasons,
         decision_reasons=reasons,
     )
@@ -187,13 +243,13 @@ def approve(offer: Offer, actor: User, *, seen_version: int, reasons: str) -> Of
         outcome="The council has approved your offer in principle. The supported living placement team will be in touch.",
         reasons=reasons,
     )
-    db.session.commit()
-    db.session.refresh(offer)
-    # Its units now count as supply, so remaining need for its cohorts falls.
+    # Its units now count as supply, so remaining need for its cohorts falls: the
+    # rescoring is queued with the decision, never without it.
     scoring.rescore_after_approval(offer)
     return offer
 
 
+@transactional
 def decline(
     offer: Offer, actor: User, *, seen_version: int, concern: DeclineConcern, reasons: str
 ) -> Offer:
@@ -202,7 +258,6 @@ def decline(
         Action.DECLINE,
         actor,
         seen_version=seen_version,
-        commit=False,
         detail=f"{DECLINE_CONCERN_LABELS[concern]}. {reasons}",
         decision_concern=concern.value,
         decision_reasons=reasons,
@@ -215,17 +270,21 @@ def decline(
         outcome=f"The council has declined your offer. {DECLINE_CONCERN_LABELS[concern]}.",
         reasons=reasons,
     )
-    db.session.commit()
-    db.session.refresh(offer)
     return offer
 
 
+class NothingToOverride(ValueError):
+    """The offer has no score yet."""
+
+
+@transactional
 def override_score(
     offer: Offer, actor: User, *, score: float, band: str, justification: str
 ) -> ScoreOverride:
+    """Raises NothingToOverride (a ValueError) if the offer has no score yet."""
     current = scoring.latest_score(offer.id)
     if current is None:
-        raise ValueError("The offer has no score to override yet")
+        raise NothingToOverride("The offer has no score to override yet")
     override = ScoreOverride(
         offer_id=offer.id,
         score_id=current.id,
@@ -236,12 +295,11 @@ def override_score(
     )
     db.session.add(override)
     record(
-        offer,
+        AuditAction.OVERRIDE_SCORE,
         actor,
-        "override_score",
+        offer=offer,
         detail=f"Score {current.score} (band {current.band}) overridden to {score} (band {band}): {justification}",
     )
-    db.session.commit()
     return override
 
 

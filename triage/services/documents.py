@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
+from sqlalchemy import select
 
 from triage import db
 from triage.models import Document, Offer, User
@@ -57,6 +58,20 @@ def upload_dir() -> Path:
     return path
 
 
+def upload(offer: Offer, user: User, kind: str, stream: IO[bytes], filename: str) -> Document:
+    """A submitter uploads a document to a draft. The file is removed again if its
+    row is not saved, so no file is left that nothing points to."""
+    document: Document | None = None
+    try:
+        with db.unit_of_work():
+            document = store(offer, user, kind, stream, filename)
+    except Exception:
+        if document is not None:
+            path_of(document).unlink(missing_ok=True)
+        raise
+    return document
+
+
 def store(
     offer: Offer,
     user: User,
@@ -65,8 +80,10 @@ def store(
     filename: str,
     *,
     message_id: int | None = None,
-    commit: bool = True,
 ) -> Document:
+    """Check and store an uploaded file, and add its row to the caller's
+    transaction. Raises UploadRefused, with a message for the user, if the file is
+    empty, too large or not a PDF, PNG or JPEG."""
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     head = stream.read(16)
     if not head:
@@ -100,8 +117,6 @@ def store(
         message_id=message_id,
     )
     db.session.add(document)
-    if commit:
-        db.session.commit()
     return document
 
 
@@ -109,8 +124,15 @@ def path_of(document: Document) -> Path:
     return upload_dir() / document.stored_name
 
 
+def document_of(offer: Offer, document_id: int) -> Document | None:
+    return db.session.scalar(
+        select(Document).where(Document.id == document_id, Document.offer_id == offer.id)
+    )
+
+
 def remove(document: Document) -> None:
+    """Remove a draft's document: its row, then (once that is saved) its file."""
     path = path_of(document)
-    db.session.delete(document)
-    db.session.commit()
+    with db.unit_of_work():
+        db.session.delete(document)
     path.unlink(missing_ok=True)

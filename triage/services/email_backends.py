@@ -6,7 +6,6 @@ import logging
 import os
 import re
 import smtplib
-import time
 from email.message import EmailMessage as MimeMessage
 from pathlib import Path
 from typing import Protocol

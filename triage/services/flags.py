@@ -4,44 +4,45 @@ until someone resolves it with a note; both steps are audited and kept."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-
 from sqlalchemy import func, select, update
 
-from triage import db
+from triage import clock, db
+from triage.db import transactional
 from triage.models import Offer, OfferFlag, User
 from triage.services.audit import AuditAction, record
-
-RAISED_ACTION = "flag_raised"
-RESOLVED_ACTION = "flag_resolved"
 
 
 class FlagAlreadyResolved(Exception):
     """Someone else resolved the flag first."""
 
 
+@transactional
 def raise_flag(offer: Offer, actor: User, text: str) -> OfferFlag:
     flag = OfferFlag(offer_id=offer.id, text=text, raised_by_id=actor.id)
     db.session.add(flag)
-    record(offer, actor, RAISED_ACTION, detail=text)
-    db.session.commit()
+    record(AuditAction.FLAG_RAISED, actor, offer=offer, detail=text)
     return flag
 
 
+@transactional
 def resolve_flag(flag: OfferFlag, offer: Offer, actor: User, resolution: str) -> OfferFlag:
     """Resolve an open flag. Raises FlagAlreadyResolved (and changes nothing) if it
     was resolved meanwhile: the first resolution stands."""
     result = db.session.execute(
         update(OfferFlag)
         .where(OfferFlag.id == flag.id, OfferFlag.resolved_at.is_(None))
-        .values(resolved_at=datetime.now(UTC), resolved_by_id=actor.id, resolution=resolution)
+        .values(resolved_at=clock.now(), resolved_by_id=actor.id, resolution=resolution)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
         raise FlagAlreadyResolved(f"This flag was already resolved: {flag.text}")
-    record(offer, actor, RESOLVED_ACTION, detail=f"{flag.text}. Resolution: {resolution}")
-    db.session.commit()
+    record(
+        AuditAction.FLAG_RESOLVED,
+        actor,
+        offer=offer,
+        detail=f"{flag.text}. Resolution: {resolution}",
+    )
+    # The update went round the session: read the flag as it now is.
     db.session.refresh(flag)
     return flag
 

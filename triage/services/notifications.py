@@ -11,19 +11,16 @@ emailed and marks it sent in the transaction that writes the digest.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from triage import db
+from triage import clock, db
+from triage.db import transactional
 from triage.models import Offer, StaffNotification, User
 from triage.models.notes import NotificationKind
 from triage.models.users import NotificationFrequency
 from triage.services import emails
-
-DIGEST_TASK = "notifications.send_digests"
 
 
 def _offer_label(offer: Offer) -> str:
@@ -54,7 +51,7 @@ def notify(
             "emails/staff_notification.txt", user=user, offer=offer, notification=notification
         )
         email = emails.add_email(f"staff-notification:{notification.id}", user.email, subject, body)
-        notification.sent_at = datetime.now(UTC)
+        notification.sent_at = clock.now()
         notification.email_id = email.id
     return notification
 
@@ -93,22 +90,24 @@ def notify_answered(offer: Offer) -> StaffNotification | None:
     )
 
 
+@transactional
 def set_frequency(user: User, frequency: NotificationFrequency) -> None:
     user.notification_frequency = frequency.value
-    db.session.commit()
 
 
 def send_digests() -> int:
     """Send each officer one email listing their notifications not yet emailed, and
     mark those sent in the same transaction. Safe to run twice: a second run finds
     nothing unsent. Returns how many digests were written."""
-    user_ids = db.session.scalars(
-        select(StaffNotification.user_id)
-        .where(StaffNotification.sent_at.is_(None))
-        .distinct()
-        .order_by(StaffNotification.user_id)
-    ).all()
-    db.session.rollback()
+    with db.unit_of_work():
+        user_ids = db.session.scalars(
+            select(StaffNotification.user_id)
+            .where(StaffNotification.sent_at.is_(None))
+            .distinct()
+            .order_by(StaffNotification.user_id)
+        ).all()
+    # A unit of work per officer: a digest another run wrote first is skipped
+    # without undoing the others.
     return sum(_send_digest(user_id) for user_id in user_ids)
 
 
@@ -116,16 +115,27 @@ def send_batch_now(user_id: int) -> bool:
     """After a bulk action: one email now listing the officer's notifications not
     yet emailed, if they chose an email for each event (a digest user's wait for
     their digest). One email for the batch, never one an offer."""
-    user = db.session.get(User, user_id)
-    if user is None or user.notification_frequency != NotificationFrequency.IMMEDIATE:
-        return False
+    with db.unit_of_work():
+        user = db.session.get(User, user_id)
+        if user is None or user.notification_frequency != NotificationFrequency.IMMEDIATE:
+            return False
     return _send_digest(user_id, batch=True)
 
 
 def _send_digest(user_id: int, *, batch: bool = False) -> bool:
+    """One digest (or batch email) for the officer, in a unit of work of its own.
+    False if there was nothing to send, or another run wrote it first."""
+    try:
+        with db.unit_of_work():
+            return _write_digest(user_id, batch=batch)
+    except IntegrityError:
+        # The same digest's key: another run wrote it (and marked them sent).
+        return False
+
+
+def _write_digest(user_id: int, *, batch: bool) -> bool:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
-        db.session.rollback()
         return False
     # Locked until the commit, so two runs at once cannot both list them; a run
     # that waited finds them sent (SQLite serialises writers instead).
@@ -137,7 +147,6 @@ def _send_digest(user_id: int, *, batch: bool = False) -> bool:
         .execution_options(populate_existing=True)
     ).all()
     if not pending:
-        db.session.rollback()
         return False
     count = len(pending)
     if batch:
@@ -146,21 +155,16 @@ def _send_digest(user_id: int, *, batch: bool = False) -> bool:
     else:
         body = render_template("emails/staff_digest.txt", user=user, notifications=pending)
         subject = f"Your daily summary: {count} update{'' if count == 1 else 's'} on your offers"
-    try:
-        # The key names the last notification listed: the same digest is never
-        # written twice, while later notifications make a new one.
-        email = emails.add_email(
-            f"staff-{'batch' if batch else 'digest'}:{user.id}:{pending[-1].id}",
-            user.email,
-            subject,
-            body,
-        )
-    except IntegrityError:
-        db.session.rollback()
-        return False
-    now = datetime.now(UTC)
+    # The key names the last notification listed: the same digest is never
+    # written twice, while later notifications make a new one.
+    email = emails.add_email(
+        f"staff-{'batch' if batch else 'digest'}:{user.id}:{pending[-1].id}",
+        user.email,
+        subject,
+        body,
+    )
+    now = clock.now()
     for item in pending:
         item.sent_at = now
         item.email_id = email.id
-    db.session.commit()
     return True

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import render_template
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from triage import clock, db
 from triage.db import transactional
-from triage.models import Offer, User
+from triage.models import Offer, OfferMessage, User
 from triage.models.offers import share_units
 from triage.services import emails, scoring
 from triage.workflow import Action, StaleOffer, TransitionRefused, perform
@@ -94,3 +96,40 @@ def withdraw(offer: Offer, user: User) -> bool:
     except (TransitionRefused, StaleOffer):
         return False
     return True
+
+
+def submitted_offer(offer_id: int) -> Offer | None:
+    """An offer staff may see: any that has been submitted, never a draft (even one
+    withdrawn before it was submitted)."""
+    offer = db.session.get(Offer, offer_id)
+    return offer if offer is not None and offer.submitted_at is not None else None
+
+
+def messages_of(offer: Offer) -> list[OfferMessage]:
+    return list(
+        db.session.scalars(
+            select(OfferMessage)
+            .where(OfferMessage.offer_id == offer.id)
+            .order_by(OfferMessage.created_at)
+        )
+    )
+
+
+class NotADraft(Exception):
+    """The offer was submitted or withdrawn: its answers can no longer change."""
+
+
+class DraftChanged(Exception):
+    """Someone saved the same draft at the same moment: this save was not made."""
+
+
+@transactional
+def save_answers(offer: Offer, apply_answers: Callable[[Offer], None]) -> None:
+    """Save one page of a draft's answers (`apply_answers` sets them on the offer)."""
+    if not offer.is_draft:
+        raise NotADraft(f"Offer {offer.id} is no longer a draft")
+    apply_answers(offer)
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        raise DraftChanged(f"Offer {offer.id} was saved by someone else") from error

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from rules.policy_data import Policy, parse_policy
+from rules.policy_data import Policy, PolicyError, parse_policy
 from rules.scoring import OfferScore as RulesScore
 from rules.scoring import score_offer
-from triage import db
+from triage import clock, db
+from triage.db import transactional
 from triage.models import Offer, PolicyVersion, RescoreRun, User
 from triage.models.offers import OPEN_STATUSES
 from triage.services import scoring
@@ -24,10 +25,9 @@ class PolicyRefused(ValueError):
     pass
 
 
+@transactional
 def load_version(text: str, filename: str, user: User) -> PolicyVersion:
     """Validate and store a policy (not yet in force). Raises PolicyRefused."""
-    from rules.policy_data import PolicyError
-
     try:
         policy = parse_policy(text, filename)
     except PolicyError as error:
@@ -40,8 +40,29 @@ def load_version(text: str, filename: str, user: User) -> PolicyVersion:
         )
     row = PolicyVersion(version=policy.version, yaml_text=text, loaded_by_id=user.id)
     db.session.add(row)
-    db.session.commit()
     return row
+
+
+def recent_versions(limit: int = 20) -> Sequence[PolicyVersion]:
+    """The policies loaded most recently, newest first."""
+    return db.session.scalars(
+        select(PolicyVersion).order_by(PolicyVersion.loaded_at.desc()).limit(limit)
+    ).all()
+
+
+def recent_runs(limit: int = 5) -> list[tuple[RescoreRun, int, int]]:
+    """The latest rescoring runs, newest first, each with how many of its offers are
+    done and how many it has."""
+    runs = db.session.scalars(select(RescoreRun).order_by(RescoreRun.id.desc()).limit(limit))
+    return [(run, *scoring.run_progress(run)) for run in runs]
+
+
+def get_version(version_id: int) -> PolicyVersion | None:
+    return db.session.get(PolicyVersion, version_id)
+
+
+def get_run(run_id: int) -> RescoreRun | None:
+    return db.session.get(RescoreRun, run_id)
 
 
 def parsed(row: PolicyVersion) -> Policy:
@@ -109,9 +130,10 @@ def _ranks(scores: list[tuple[int, float]]) -> dict[int, int]:
     return {offer_id: position for position, (offer_id, _score) in enumerate(ordered, start=1)}
 
 
+@transactional
 def activate(row: PolicyVersion) -> RescoreRun:
-    """Put the policy in force and rescore every open offer against it."""
-    row.activated_at = datetime.now(UTC)
-    db.session.commit()
+    """Put the policy in force and send every open offer to be rescored against it,
+    together: never a policy in force with no rescoring queued."""
+    row.activated_at = clock.now()
     forget(row.id)
     return scoring.rescore(scoring.open_offer_ids(), f"Policy {row.version} put in force")

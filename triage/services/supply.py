@@ -13,15 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import and_, extract, func, select
 
 from rules.need import CohortPosition, pipeline_by_cohort, positions
 from rules.policy_data import Policy
-from triage import db
+from triage import clock, db
 from triage.models import (
-    AuditEvent,
     Nomination,
     Offer,
     OfferCohort,
@@ -62,8 +60,8 @@ def units_by_status(statuses: Iterable[OfferStatus]) -> list[Units]:
     An offer's units are shared between its cohorts as evenly as whole units
     allow, the first cohorts (in code order) taking any unit left over: 9 units
     for two cohorts are 5 and 4. Each cohort's share is stored with it
-    (OfferCohort.units_share, kept right as the offer is written: a submitted
-    offer's units never change), so this only adds them up.
+    (OfferCohort.units_share, set when the offer is submitted: its units never
+    change after that), so this only adds them up.
     """
     wanted = [status.value for status in statuses]
     year = extract("year", Offer.date_available)
@@ -211,10 +209,6 @@ def totals(policy: Policy, rows: list[CohortSupply]) -> Totals:
 TIMED = "Offers that have left this stage: {left}"
 NOT_LEFT = "Not timed yet: no offer has left this stage"
 FINAL = "A final stage: offers stay in it"
-NOT_RECORDED = "Not timed: the audit trail does not record this stage; its time counts in Submitted"
-# Statuses the audit trail never records an offer entering: scoring is the
-# worker's business, between submission and the "scored" event.
-UNRECORDED = frozenset({OfferStatus.SCORING, OfferStatus.SCORING_FAILED})
 
 
 @dataclass(frozen=True)
@@ -231,11 +225,11 @@ class Stage:
 def median_days_by_stage() -> dict[str, tuple[float, int]]:
     """Per stage: the median days offers spent in it, of the stays that ended, and
     how many ended. Worked out by the database in one query, whatever the number
-    of offers, from the stays written with the audit trail (OfferStageStay: an
-    offer enters a stage with each event that changes its status, submission, the
-    workflow's actions, withdrawal, and with a "scored" event; it leaves with the
-    next of those events): percentile_cont on PostgreSQL; elsewhere (SQLite) the
-    middle one or two of each stage's stays, numbered in order."""
+    of offers, from the stays triage.workflow.perform writes (OfferStageStay: an
+    offer enters a stage with each change of its status, submission, scoring, the
+    workflow's actions, withdrawal, and leaves it with the next):
+    percentile_cont on PostgreSQL; elsewhere (SQLite) the middle one or two of
+    each stage's stays, numbered in order."""
     stay = OfferStageStay
     ended = stay.left_at.is_not(None)
     if db.session.get_bind().dialect.name == "postgresql":
@@ -270,12 +264,20 @@ def median_days_by_stage() -> dict[str, tuple[float, int]]:
     }
 
 
-def offers_by_status() -> dict[str, int]:
-    """Submitted offers per status now: one query."""
+@dataclass(frozen=True)
+class StatusCount:
+    offers: int
+    # The sum of their versions: Offer.version is bumped by every change to an
+    # offer's row (its status, through triage.workflow.perform, above all).
+    versions: int
+
+
+def offers_by_status() -> dict[str, StatusCount]:
+    """Submitted offers per status now, with the sum of their versions: one query."""
     return {
-        status: int(count)
-        for status, count in db.session.execute(
-            select(Offer.status, func.count())
+        status: StatusCount(int(count), int(versions or 0))
+        for status, count, versions in db.session.execute(
+            select(Offer.status, func.count(), func.sum(Offer.version))
             .where(Offer.submitted_at.is_not(None))
             .group_by(Offer.status)
         )
@@ -284,10 +286,10 @@ def offers_by_status() -> dict[str, int]:
 
 def stages(now_in: Mapping[str, int] | None = None) -> list[Stage]:
     """Submitted offers per status now, with the median time offers spent in each
-    stage, from the stays the audit trail records (see median_days_by_stage): two
+    stage, from the stays workflow.perform records (see median_days_by_stage): two
     queries."""
     if now_in is None:
-        now_in = offers_by_status()
+        now_in = {status: count.offers for status, count in offers_by_status().items()}
     timed = median_days_by_stage()
     result = []
     for status, label in OFFER_STATUS_LABELS.items():
@@ -296,8 +298,6 @@ def stages(now_in: Mapping[str, int] | None = None) -> list[Stage]:
         median, left = timed.get(status.value, (None, 0))
         if left:
             measures = TIMED.format(left=left)
-        elif status in UNRECORDED:
-            measures = NOT_RECORDED
         elif status not in OPEN_STATUSES:
             measures = FINAL
         else:
@@ -437,34 +437,53 @@ class Dashboard:
 _latest: dict[tuple[object, ...], Dashboard] = {}
 
 
+def placement_changes() -> tuple[object, ...]:
+    """What changes whenever the placement figures can: how many waiting-list
+    records and nominations there are, and their versions and times of change
+    (each bumped by every write). One query."""
+    people = (
+        select(
+            func.count(WaitingPerson.id),
+            func.coalesce(func.sum(WaitingPerson.version), 0),
+            func.max(WaitingPerson.updated_at),
+        )
+        .select_from(WaitingPerson)
+        .subquery("people")
+    )
+    nominations = (
+        select(func.count(Nomination.id), func.max(Nomination.id), func.max(Nomination.updated_at))
+        .select_from(Nomination)
+        .subquery("nominations")
+    )
+    row = db.session.execute(select(people, nominations)).one()
+    return tuple(row)
+
+
 def dashboard(policy: Policy) -> Dashboard:
     """Every figure of the dashboard, in a fixed number of queries however many
     offers there are.
 
-    Everything that changes a figure writes to the append-only audit log (a
-    submission, every workflow step, scoring, withdrawal, the placement team's
-    imports and outcomes), except the worker moving an offer into and out of
-    "being scored", which shows in the count of offers by status. So while the
-    newest audit event, those counts, the policy and the date are unchanged, the
+    Every figure comes from submitted offers (their status, units and stays in
+    each stage), the placement team's records, the policy and the date. An offer
+    changes only through an update of its row, which bumps its version (a change
+    of status above all: triage.workflow.perform, the single writer, also writes
+    the stays), and its units never change once it is submitted. So while the
+    count and sum of versions of the offers in each status, the placement
+    records' counts and versions, the policy and the date are unchanged, the
     figures are too, and the last ones are reused: two small queries instead of
     the full set."""
-    now_in = offers_by_status()
-    # Ids are handed out at insert, not at commit, so a transaction committing
-    # late can add an event below the newest id: the count catches it.
-    events, newest_event = db.session.execute(
-        select(func.count(), func.max(AuditEvent.id)).select_from(AuditEvent)
-    ).one()
+    by_status = offers_by_status()
     key = (
         str(db.session.get_bind().engine.url),
         id(policy),
         policy.version,
-        date.today(),
-        events,
-        newest_event,
-        tuple(sorted(now_in.items())),
+        clock.today_uk(),
+        tuple(sorted(by_status.items())),
+        placement_changes(),
     )
     if (figures := _latest.get(key)) is not None:
         return figures
+    now_in = {status: count.offers for status, count in by_status.items()}
     units = units_by_status(SUPPLY_STATUSES | OPEN_STATUSES)
     by_cohort = positions(policy, add_up(units, SUPPLY_STATUSES))
     rows = cohort_rows(by_cohort, add_up(units, OPEN_STATUSES), placements_by_cohort())

@@ -14,17 +14,12 @@ from rules.matching.proposal import Proposal, propose
 from rules.matching.shortlist import Shortlist, shortlist
 from rules.policy_data import Policy
 from triage import db
-from triage.models import Nomination, PlacementUnit, WaitingPerson
+from triage.db import transactional
+from triage.models import Nomination, PlacementUnit, User, WaitingPerson
 from triage.models.placement import OPEN_NOMINATION_STATUSES
+from triage.services.audit import AuditAction, record
 from triage.services.placement import units as unit_service
 from triage.services.placement import waiting_list
-
-SHORTLIST_VIEWED = "shortlist_viewed"
-PROPOSAL_VIEWED = "proposal_viewed"
-ACTION_LABELS = {
-    SHORTLIST_VIEWED: "Shortlist viewed",
-    PROPOSAL_VIEWED: "Proposal for every home viewed",
-}
 
 
 def _people() -> list[Person]:
@@ -52,6 +47,16 @@ def unit_shortlist(unit: PlacementUnit, policy: Policy, today: date) -> UnitShor
     occupancy = unit_service.occupancy([unit])[unit.id]
     result = shortlist(_as_matchable(unit, occupancy), _people(), policy, today, _sharing())
     return UnitShortlist(unit, occupancy, result)
+
+
+@transactional
+def viewed_shortlist(
+    unit: PlacementUnit, policy: Policy, today: date, officer: User
+) -> UnitShortlist:
+    """The shortlist an officer is shown, logged: it lists people waiting."""
+    found = unit_shortlist(unit, policy, today)
+    record(AuditAction.SHORTLIST_VIEWED, officer, detail=f"Home {unit.reference}")
+    return found
 
 
 @dataclass(frozen=True)
@@ -83,3 +88,11 @@ def proposal_for_all(policy: Policy, today: date) -> HomesProposal:
     people = [person for person in _people() if person.reference not in nominated]
     result = propose(matchable, people, policy, today, _sharing())
     return HomesProposal({unit.reference: unit for unit, _ in free}, result, len(nominated))
+
+
+@transactional
+def viewed_proposal(policy: Policy, today: date, officer: User) -> HomesProposal:
+    """The proposal an officer is shown, logged: it lists people waiting."""
+    proposed = proposal_for_all(policy, today)
+    record(AuditAction.PROPOSAL_VIEWED, officer, detail=f"{len(proposed.units)} homes")
+    return proposed

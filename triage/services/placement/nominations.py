@@ -10,24 +10,15 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from rules.policy_data import Policy
-from triage import db
+from triage import clock, db
+from triage.db import transactional
 from triage.models import Nomination, PlacementUnit, User, WaitingPerson
-from triage.models.placement import (
-    OPEN_NOMINATION_STATUSES,
-    NominationStatus,
-    PersonStatus,
-    UnitSource,
-)
-from triage.models.types import utcnow
-from triage.services.placement import matching
+from triage.models.placement import OPEN_NOMINATION_STATUSES, NominationStatus, PersonStatus
 from triage.services.audit import AuditAction, record
-
-NOMINATED = "nominated"
-OUTCOME = "nomination_outcome"
-
-ACTION_LABELS = {NOMINATED: "Nominated for a home", OUTCOME: "Nomination outcome recorded"}
+from triage.services.placement import matching, waiting_list
 
 # Which outcome may follow which: a nomination moves forward, or ends.
 NEXT_STATUSES: dict[NominationStatus, tuple[NominationStatus, ...]] = {
@@ -75,6 +66,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@transactional
 def nominate(
     unit: PlacementUnit, person: WaitingPerson, officer: User, policy: Policy, today: date
 ) -> Nomination:
@@ -124,11 +116,16 @@ def nominate(
     )
     db.session.add(nomination)
     db.session.flush()
-    record(None, officer, NOMINATED, detail=f"Home {unit.reference}", person_id=person.id)
-    db.session.commit()
+    record(AuditAction.NOMINATED, officer, person_id=person.id, detail=f"Home {unit.reference}")
     return nomination
 
 
+CHANGED_SINCE_OPENED = (
+    "This nomination changed since you opened the page. Check its status and try again."
+)
+
+
+@transactional
 def record_outcome(
     nomination: Nomination,
     outcome: NominationStatus,
@@ -139,7 +136,9 @@ def record_outcome(
     unavailable_until: date | None = None,
     moved_in_on: date | None = None,
 ) -> list[Nomination]:
-    """Record what happened; returns other nominations a move-in closed."""
+    """Record what happened; returns other nominations a move-in closed. Every
+    outcome changes the status, so the status the officer saw (`seen_status`) says
+    which version of the nomination they acted on."""
     # The person's row too: two officers cannot move one person into two homes.
     db.session.execute(
         select(WaitingPerson.id).where(WaitingPerson.id == nomination.person_id).with_for_update()
@@ -149,9 +148,7 @@ def record_outcome(
     )
     db.session.refresh(nomination)
     if nomination.status != seen_status:
-        raise NominationRefused(
-            "This nomination changed since you opened the page. Check its status and try again."
-        )
+        raise NominationRefused(CHANGED_SINCE_OPENED)
     allowed = NEXT_STATUSES.get(NominationStatus(nomination.status), ())
     if outcome not in allowed:
         raise NominationRefused(
@@ -160,44 +157,35 @@ def record_outcome(
         )
     person = nomination.person
     nomination.status = outcome
-    nomination.updated_at = utcnow()
     closed: list[Nomination] = []
     if outcome is NominationStatus.DECLINED:
         nomination.decline_reason = reason
         if unavailable_until is not None:
             person.unavailable_until = unavailable_until
-            person.version += 1
     if outcome is NominationStatus.MOVED_IN and person.status != PersonStatus.WAITING:
         raise NominationRefused(
             f"{person.reference} is not on the waiting list: they have moved in elsewhere or left it."
         )
     if outcome is NominationStatus.MOVED_OUT:
         person.status = PersonStatus.REMOVED
-        person.version += 1
     if outcome is NominationStatus.MOVED_IN:
-        nomination.moved_in_on = moved_in_on or utcnow().date()
+        nomination.moved_in_on = moved_in_on or clock.today_uk()
         person.status = PersonStatus.MOVED_IN
-        person.version += 1
-        closed = list(
-            db.session.scalars(
-                select(Nomination).where(
-                    Nomination.person_id == person.id,
-                    Nomination.id != nomination.id,
-                    Nomination.status.in_(sorted(OPEN_NOMINATION_STATUSES)),
-                )
-            )
+        closed = waiting_list.close_open_nominations(
+            person.id, f"Closed: moved in to {nomination.unit.reference}", keep=nomination
         )
-        for other in closed:
-            other.status = NominationStatus.CLOSED
-            other.decline_reason = f"Closed: moved in to {nomination.unit.reference}"
+    # Both rows carry the mapper's version_id_col: an UPDATE that another
+    # transaction got in before matches nothing, and the outcome is refused.
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        raise NominationRefused(CHANGED_SINCE_OPENED) from error
     record(
-        None,
+        AuditAction.NOMINATION_OUTCOME,
         officer,
-        OUTCOME,
-        detail=f"Home {nomination.unit.reference}: {outcome.value.replace('_', ' ')}",
         person_id=person.id,
+        detail=f"Home {nomination.unit.reference}: {outcome.value.replace('_', ' ')}",
     )
-    db.session.commit()
     return closed
 
 
@@ -219,20 +207,11 @@ def for_person(person: WaitingPerson) -> list[Nomination]:
     )
 
 
-def moved_in_to_vacancies_by_cohort() -> dict[str, int]:
-    """People housed in vacancies of existing schemes, by their cohort: need met
-    without new supply, so it comes off the cohort's unmet need. Moves into the
-    homes of approved offers are already counted as those offers' units."""
-    rows = db.session.execute(
-        select(WaitingPerson.cohort, Nomination.id)
-        .join(Nomination, Nomination.person_id == WaitingPerson.id)
-        .join(PlacementUnit, PlacementUnit.id == Nomination.unit_id)
-        .where(
-            Nomination.status == NominationStatus.MOVED_IN,
-            PlacementUnit.source == UnitSource.REGISTERED_VACANCY,
-        )
-    )
-    counts: dict[str, int] = {}
-    for cohort, _ in rows:
-        counts[cohort] = counts.get(cohort, 0) + 1
-    return counts
+def get(nomination_id: int) -> Nomination | None:
+    return db.session.get(Nomination, nomination_id)
+
+
+@transactional
+def viewed(nomination: Nomination, officer: User) -> None:
+    """A nomination's page shows the person's record: logged as a view of it."""
+    record(AuditAction.PERSON_VIEWED, officer, person_id=nomination.person_id)

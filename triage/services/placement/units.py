@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from rules.offer import AccessibilityStandard, UnitKind
 from triage import db
+from triage.db import transactional
 from triage.models import Offer, PlacementUnit, User
 from triage.models.offers import OfferStatus
 from triage.models.placement import (
@@ -22,9 +23,6 @@ from triage.models.placement import (
     WaitingPerson,
 )
 from triage.services.audit import AuditAction, record
-
-REFERRED_ACTION = "units_referred"
-VACANCY_ACTION = "vacancy_registered"
 
 UNIT_KIND_DESCRIPTIONS = {
     UnitKind.STUDIO: "Studio",
@@ -117,10 +115,16 @@ def refer_approved_offer(offer: Offer, actor: User | None) -> list[PlacementUnit
             )
         )
     db.session.add_all(units)
-    record(offer, actor, REFERRED_ACTION, detail=f"{len(units)} homes referred to placement")
+    record(
+        AuditAction.UNITS_REFERRED,
+        actor,
+        offer=offer,
+        detail=f"{len(units)} homes referred to placement",
+    )
     return units
 
 
+@transactional
 def refer_unreferred_approved_offers() -> int:
     """Refer every approved offer with no homes on the placement team's list yet."""
     offers = db.session.scalars(
@@ -133,10 +137,10 @@ def refer_unreferred_approved_offers() -> int:
     ).all()
     for offer in offers:
         refer_approved_offer(offer, None)
-    db.session.commit()
     return len(offers)
 
 
+@transactional
 def register_vacancy(unit: PlacementUnit, actor: User) -> PlacementUnit:
     # Numbered by the row's own id, so two officers registering at once cannot
     # both take the same reference.
@@ -146,14 +150,11 @@ def register_vacancy(unit: PlacementUnit, actor: User) -> PlacementUnit:
     db.session.add(unit)
     db.session.flush()
     unit.reference = f"VAC-{unit.id:05d}"
-    record(None, actor, VACANCY_ACTION, detail=f"Vacancy {unit.reference} registered")
-    db.session.commit()
+    record(AuditAction.VACANCY_REGISTERED, actor, detail=f"Vacancy {unit.reference} registered")
     return unit
 
 
-HOME_CHANGED = "home_changed"
-
-
+@transactional
 def change_features(unit: PlacementUnit, actor: User, changes: dict[str, object]) -> bool:
     """Save the team's correction of a home's features, confirming them; False if
     nothing changed."""
@@ -164,13 +165,11 @@ def change_features(unit: PlacementUnit, actor: User, changes: dict[str, object]
         setattr(unit, name, changes[name])
     unit.features_confirmed = True
     record(
-        None,
+        AuditAction.HOME_CHANGED,
         actor,
-        HOME_CHANGED,
         detail=f"Home {unit.reference}: "
         + (", ".join(name.replace("_", " ") for name in changed) or "features confirmed"),
     )
-    db.session.commit()
     return True
 
 
@@ -215,6 +214,10 @@ def occupancy(units: list[PlacementUnit]) -> dict[int, Occupancy]:
         unit.id: Occupancy(unit.id, unit.places, tuple(taken[unit.id][0]), tuple(taken[unit.id][1]))
         for unit in units
     }
+
+
+def get(unit_id: int) -> PlacementUnit | None:
+    return db.session.get(PlacementUnit, unit_id)
 
 
 def all_units() -> list[PlacementUnit]:

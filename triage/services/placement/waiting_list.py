@@ -15,35 +15,20 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from rules.matching.people import Person
 from rules.matching.people_csv import ParsedPeople, Problem, parse_people_csv
 from rules.policy_data import Policy
-from triage import db
+from triage import clock, db
+from triage.db import transactional
 from triage.models import Nomination, SharingPair, User, WaitingListImport, WaitingPerson
 from triage.models.placement import OPEN_NOMINATION_STATUSES, NominationStatus, PersonStatus
-from triage.models.types import utcnow
 from triage.services.audit import AuditAction, record
 
-VIEWED = "person_viewed"
-ADDED = "person_added"
-CHANGED = "person_changed"
-LIST_VIEWED = "waiting_list_viewed"
-LIST_EXPORTED = "waiting_list_exported"
-IMPORTED = "waiting_list_imported"
-SHARING_RECORDED = "sharing_recorded"
-SHARING_REMOVED = "sharing_removed"
 
-ACTION_LABELS = {
-    VIEWED: "Waiting-list record viewed",
-    ADDED: "Waiting-list record added",
-    CHANGED: "Waiting-list record changed",
-    LIST_VIEWED: "Waiting list viewed",
-    LIST_EXPORTED: "Waiting list downloaded",
-    IMPORTED: "Waiting list imported",
-    SHARING_RECORDED: "Recorded who may share",
-    SHARING_REMOVED: "Removed who may share",
-}
+class PersonChanged(Exception):
+    """The record changed since the officer opened it: their edit was not saved."""
 
 
 def cohort_codes(policy: Policy) -> list[str]:
@@ -151,6 +136,7 @@ class Upload:
     pending: WaitingListImport | None = None
 
 
+@transactional
 def upload(data: bytes, policy: Policy, officer: User) -> Upload:
     """Check a file. A clean one is kept (outside the web root, in the database)
     until the officer confirms or abandons it; a file with problems is not kept."""
@@ -173,7 +159,6 @@ def upload(data: bytes, policy: Policy, officer: User) -> Upload:
         uploaded_by_id=officer.id,
     )
     db.session.add(pending)
-    db.session.commit()
     return Upload([], pending)
 
 
@@ -191,6 +176,7 @@ def parse_pending(pending: WaitingListImport, policy: Policy) -> ParsedPeople:
     return parse_people_csv(pending.content or b"", cohort_codes(policy))
 
 
+@transactional
 def confirm(pending: WaitingListImport, policy: Policy, officer: User) -> ImportPlan | None:
     """Apply an import in one transaction: new people added, changed ones updated,
     the rest untouched, so importing the same file again adds nobody. None if the
@@ -210,36 +196,40 @@ def confirm(pending: WaitingListImport, policy: Policy, officer: User) -> Import
         row.take(person)
         db.session.add(row)
         db.session.flush()
-        record(None, officer, ADDED, detail="From a waiting-list import", person_id=row.id)
+        record(
+            AuditAction.PERSON_ADDED, officer, person_id=row.id, detail="From a waiting-list import"
+        )
     for person in import_plan.changed:
         row = existing[person.reference]
         row.take(person)
-        row.version += 1
-        record(None, officer, CHANGED, detail="From a waiting-list import", person_id=row.id)
-    pending.confirmed_at = utcnow()
+        record(
+            AuditAction.PERSON_CHANGED,
+            officer,
+            person_id=row.id,
+            detail="From a waiting-list import",
+        )
+    pending.confirmed_at = clock.now()
     pending.added = len(import_plan.new)
     pending.updated = len(import_plan.changed)
     # The file holds special-category data: keep only what the import did.
     pending.content = None
     record(
-        None,
+        AuditAction.WAITING_LIST_IMPORTED,
         officer,
-        IMPORTED,
         detail=f"{len(import_plan.new)} added, {len(import_plan.changed)} changed, "
         f"{len(import_plan.unchanged)} unchanged",
     )
-    db.session.commit()
     return import_plan
 
 
 # An upload never confirmed is deleted after this long: it holds personal data.
 ABANDONED_AFTER = timedelta(hours=24)
-PURGE_TASK = "placement.purge_abandoned_imports"
 
 
+@transactional
 def purge_abandoned_imports() -> int:
     """Delete uploads nobody confirmed within a day. Safe to run twice."""
-    cutoff = utcnow() - ABANDONED_AFTER
+    cutoff = clock.now() - ABANDONED_AFTER
     abandoned = db.session.scalars(
         select(WaitingListImport).where(
             WaitingListImport.confirmed_at.is_(None), WaitingListImport.uploaded_at < cutoff
@@ -247,14 +237,13 @@ def purge_abandoned_imports() -> int:
     ).all()
     for pending in abandoned:
         db.session.delete(pending)
-    db.session.commit()
     return len(abandoned)
 
 
+@transactional
 def abandon(pending: WaitingListImport) -> None:
     if pending.confirmed_at is None:
         db.session.delete(pending)
-        db.session.commit()
 
 
 # One person -------------------------------------------------------------------
@@ -264,9 +253,9 @@ def get(person_id: int) -> WaitingPerson | None:
     return db.session.get(WaitingPerson, person_id)
 
 
+@transactional
 def viewed(person: WaitingPerson, officer: User) -> None:
-    record(None, officer, VIEWED, person_id=person.id)
-    db.session.commit()
+    record(AuditAction.PERSON_VIEWED, officer, person_id=person.id)
 
 
 def reference_taken(reference: str, except_id: int | None = None) -> bool:
@@ -276,20 +265,51 @@ def reference_taken(reference: str, except_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
+@transactional
 def add(person: Person, officer: User) -> WaitingPerson:
     row = WaitingPerson(reference=person.reference, status=PersonStatus.WAITING)
     row.take(person)
     db.session.add(row)
     db.session.flush()
-    record(None, officer, ADDED, person_id=row.id)
-    db.session.commit()
+    record(AuditAction.PERSON_ADDED, officer, person_id=row.id)
     return row
 
 
-def change(row: WaitingPerson, person: Person, officer: User, status: PersonStatus) -> bool:
-    """Save an edit; False (and nothing saved) when nothing changed. Taking someone
-    off the waiting list closes their open nominations, which frees the places
-    they held. Moving in and out is recorded on a nomination, never here."""
+def close_open_nominations(
+    person_id: int, reason: str, *, keep: Nomination | None = None
+) -> list[Nomination]:
+    """Close a person's open nominations (all but `keep`), in the caller's
+    transaction, freeing the places they held: someone who moved in, or is no
+    longer waiting, is not being offered another home."""
+    query = select(Nomination).where(
+        Nomination.person_id == person_id,
+        Nomination.status.in_(sorted(OPEN_NOMINATION_STATUSES)),
+    )
+    if keep is not None:
+        query = query.where(Nomination.id != keep.id)
+    closed = list(db.session.scalars(query))
+    for nomination in closed:
+        nomination.status = NominationStatus.CLOSED
+        nomination.decline_reason = reason
+    return closed
+
+
+@transactional
+def change(
+    row: WaitingPerson,
+    person: Person,
+    officer: User,
+    status: PersonStatus,
+    *,
+    seen_version: int | None,
+) -> bool:
+    """Save an edit made on the page showing `seen_version` of the record; False
+    (and nothing saved) when nothing changed. Raises PersonChanged, saving
+    nothing, if the record changed since. Taking someone off the waiting list
+    closes their open nominations, which frees the places they held. Moving in
+    and out is recorded on a nomination, never here."""
+    if seen_version != row.version:
+        raise PersonChanged(f"Waiting-list record {row.id} changed since it was opened")
     if row.as_person() == person and row.status == status:
         return False
     if status is PersonStatus.MOVED_IN or (
@@ -298,18 +318,15 @@ def change(row: WaitingPerson, person: Person, officer: User, status: PersonStat
         raise ValueError("a move in or out is recorded on the nomination")
     row.take(person)
     if status is PersonStatus.REMOVED and row.status != PersonStatus.REMOVED:
-        for nomination in db.session.scalars(
-            select(Nomination).where(
-                Nomination.person_id == row.id,
-                Nomination.status.in_(sorted(OPEN_NOMINATION_STATUSES)),
-            )
-        ):
-            nomination.status = NominationStatus.CLOSED
-            nomination.decline_reason = "Closed: no longer on the waiting list"
+        close_open_nominations(row.id, "Closed: no longer on the waiting list")
     row.status = status
-    row.version += 1
-    record(None, officer, CHANGED, person_id=row.id)
-    db.session.commit()
+    # The version is the mapper's version_id_col: this UPDATE says WHERE version is
+    # the one loaded, and bumps it, so a change saved in between makes it match nothing.
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        raise PersonChanged(f"Waiting-list record {row.id} changed since it was opened") from error
+    record(AuditAction.PERSON_CHANGED, officer, person_id=row.id)
     return True
 
 
@@ -342,6 +359,7 @@ def people_query(
     return query
 
 
+@transactional
 def people_page(
     officer: User, *, cohort: str | None, status: str | None, search: str | None, page: int
 ) -> PeoplePage:
@@ -354,17 +372,16 @@ def people_page(
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    record(None, officer, LIST_VIEWED, detail=f"Page {page}, {len(people)} records")
-    db.session.commit()
+    record(AuditAction.WAITING_LIST_VIEWED, officer, detail=f"Page {page}, {len(people)} records")
     return PeoplePage(list(people), total, page, pages)
 
 
+@transactional
 def export(officer: User) -> list[WaitingPerson]:
     people = db.session.scalars(
         select(WaitingPerson).order_by(WaitingPerson.referred_on, WaitingPerson.reference)
     ).all()
-    record(None, officer, LIST_EXPORTED, detail=f"{len(people)} records")
-    db.session.commit()
+    record(AuditAction.WAITING_LIST_EXPORTED, officer, detail=f"{len(people)} records")
     return list(people)
 
 
@@ -408,6 +425,7 @@ def sharing_partners(person: WaitingPerson) -> list[WaitingPerson]:
     )
 
 
+@transactional
 def record_sharing(person: WaitingPerson, other: WaitingPerson, officer: User) -> bool:
     """Record that two people may share a home; False if it was already recorded."""
     first, second = sorted((person.id, other.id))
@@ -418,11 +436,11 @@ def record_sharing(person: WaitingPerson, other: WaitingPerson, officer: User) -
         return False
     db.session.add(SharingPair(first_id=first, second_id=second, recorded_by_id=officer.id))
     for party in (person, other):
-        record(None, officer, SHARING_RECORDED, person_id=party.id)
-    db.session.commit()
+        record(AuditAction.SHARING_RECORDED, officer, person_id=party.id)
     return True
 
 
+@transactional
 def remove_sharing(person: WaitingPerson, other: WaitingPerson, officer: User) -> bool:
     first, second = sorted((person.id, other.id))
     pair = db.session.scalar(
@@ -432,8 +450,7 @@ def remove_sharing(person: WaitingPerson, other: WaitingPerson, officer: User) -
         return False
     db.session.delete(pair)
     for party in (person, other):
-        record(None, officer, SHARING_REMOVED, person_id=party.id)
-    db.session.commit()
+        record(AuditAction.SHARING_REMOVED, officer, person_id=party.id)
     return True
 
 

@@ -1,28 +1,17 @@
-"""Staff: supply against demand. Per cohort of the strategy's forecast, the units
-in planned schemes, approved offers and offers under review, what need is left,
-offers by stage, and when the units are expected; as a page and as CSV.
-
-The routes are a blueprint of their own, nested in the queue's (so under /queue,
-with endpoints "queue.supply.*"): the service navigation marks "Submitted offers"
-as the current section for the queue's own blueprint only, and "Supply and
-demand" for this one. triage/queue/views.py imports this module to register it.
-"""
+"""The supply dashboard's page and its figures as CSV."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
-from flask import Blueprint, Response, render_template
+from flask import Response, render_template
 
+from triage import clock
 from triage.auth.access import staff_required
 from triage.csv_export import csv_response
-from triage.queue import charts
-from triage.queue.views import blueprint as queue_blueprint
+from triage.dashboard import bp, charts
 from triage.services import supply
 from triage.services.policy import policy_in_force
-
-blueprint = Blueprint("supply", __name__)
 
 SERIES = [
     charts.Series("pipeline", "Planned schemes", charts.BLUE),
@@ -91,25 +80,25 @@ def by_when(when: str) -> str:
     return f"by the end of {when}"
 
 
-@blueprint.get("/dashboard")
+@bp.get("/dashboard")
 @staff_required
 def dashboard() -> str:
     figures = supply.dashboard(policy_in_force())
     return render_template(
-        "views/queue/dashboard.html",
+        "views/dashboard/index.html",
         figures=figures,
-        now=datetime.now(UTC),
+        now=clock.now(),
         need_chart=need_chart(figures),
         timeline_chart=timeline_chart(figures),
         by_when=by_when,
     )
 
 
-@blueprint.get("/dashboard.csv")
+@bp.get("/dashboard.csv")
 @staff_required
 def dashboard_csv() -> Response:
     figures = supply.dashboard(policy_in_force())
-    return csv_response(csv_rows(figures), f"supply-and-demand-{datetime.now(UTC):%Y-%m-%d}.csv")
+    return csv_response(csv_rows(figures), f"supply-and-demand-{clock.today_uk():%Y-%m-%d}.csv")
 
 
 def csv_rows(figures: supply.Dashboard) -> Iterator[list[object]]:
@@ -185,6 +174,3 @@ def csv_rows(figures: supply.Dashboard) -> Iterator[list[object]]:
             *(point.expected for point in cohort.points),
             *(point.shortfall for point in cohort.points),
         ]
-
-
-queue_blueprint.register_blueprint(blueprint)

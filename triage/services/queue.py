@@ -1,0 +1,354 @@
+"""The queue of submitted offers, read: who can be assigned, the filters applied,
+the policy's order, one page (or every row, for the CSV), and what the case page
+shows of an offer's history. The queue's pages ask here and never query
+themselves.
+
+The queue is read in two steps within one statement. The inner query sorts
+narrow rows (each offer's id, its newest score's id and the sort keys, read from
+indexes) and takes one page of them; the outer query joins that page to the
+whole offer, organisation and score. So the database sorts keys, never whole
+offers with their scores' JSON, however deep the page. Red flags come first (or
+last), then band, score and time waiting in the order the policy gives; open
+offers come before decided or withdrawn ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVarTuple
+
+from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+
+from rules.policy_data import RULE_NAMES, Policy
+from triage import db
+from triage.auth.access import DECIDERS
+from triage.models import (
+    AuditEvent,
+    Offer,
+    OfferCohort,
+    OfferMessage,
+    OfferScore,
+    Organisation,
+    User,
+)
+from triage.models.offers import OPEN_STATUSES
+from triage.models.scores import OfferScoreVerdict
+
+# Offers on a page of the queue, and the most bulk assignment takes at once.
+PAGE_SIZE = 50
+# The officer filter's value for offers nobody has yet.
+UNASSIGNED = "unassigned"
+
+Columns = TypeVarTuple("Columns")
+# The sort keys: an expression, and whether it sorts in descending order.
+SortKey = tuple[ColumnElement[Any] | InstrumentedAttribute[Any], bool]
+
+Assignee = aliased(User, name="assignee")
+
+
+@dataclass(frozen=True)
+class Officer:
+    id: int
+    name: str
+    active: bool
+
+
+@dataclass
+class QueueFilters:
+    """What the queue is narrowed to. Empty means "any". Read from the query
+    string by triage.queue.filters.parse."""
+
+    statuses: list[str] = field(default_factory=list)
+    cohorts: list[str] = field(default_factory=list)
+    configurations: list[str] = field(default_factory=list)
+    rule: str = ""
+    verdict: str = ""
+    officer: str = ""  # "", UNASSIGNED or an officer's id
+    district: str = ""  # an outward code, like LE1
+    search: str = ""
+    # As typed, to show back beside an error; and the errors, by field name.
+    typed: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query_args())
+
+    def query_args(self) -> dict[str, Any]:
+        """The filters as query-string arguments: only values that are in use and
+        valid, so a link built from them never carries junk along."""
+        args: dict[str, Any] = {
+            "status": self.statuses,
+            "cohort": self.cohorts,
+            "configuration": self.configurations,
+            "rule": self.rule,
+            "verdict": self.verdict,
+            "officer": self.officer,
+            "district": self.district,
+            "search": self.search,
+        }
+        return {name: value for name, value in args.items() if value}
+
+
+# --- Officers ----------------------------------------------------------------------
+
+
+def officers() -> list[Officer]:
+    """Everyone who can be assigned an offer (commissioners and administrators), in
+    one query; accounts since closed too, as offers may still be assigned to them."""
+    rows = db.session.execute(
+        select(User.id, User.full_name, User.is_active)
+        .where(User.role.in_([role.value for role in DECIDERS]))
+        .order_by(User.full_name, User.id)
+    )
+    return [Officer(row.id, row.full_name, row.is_active) for row in rows]
+
+
+def officer(user_id: int) -> User | None:
+    """The officer, if `user_id` is someone who can be assigned an offer."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.has_role(*DECIDERS) else None
+
+
+# --- Filters -----------------------------------------------------------------------
+
+
+def apply(query: Select[*Columns], filters: QueueFilters) -> Select[*Columns]:
+    """`query` (the queue's, joined to each offer's newest OfferScore) narrowed to
+    the offers that pass every filter. Each is a condition on an indexed column;
+    they combine with AND and none changes the order."""
+    if filters.statuses:
+        query = query.where(Offer.status.in_(filters.statuses))
+    if filters.cohorts:
+        query = query.where(
+            Offer.id.in_(
+                select(OfferCohort.offer_id).where(OfferCohort.cohort.in_(filters.cohorts))
+            )
+        )
+    if filters.configurations:
+        query = query.where(Offer.configuration.in_(filters.configurations))
+    if filters.rule or filters.verdict:
+        # On the newest score only (the one the queue joins): an older score's
+        # verdicts no longer stand. Naming the rules when any will do lets the
+        # (rule, verdict) index find the scores.
+        verdicts = select(OfferScoreVerdict.score_id).where(
+            OfferScoreVerdict.rule.in_([filters.rule] if filters.rule else RULE_NAMES)
+        )
+        if filters.verdict:
+            verdicts = verdicts.where(OfferScoreVerdict.verdict == filters.verdict)
+        query = query.where(OfferScore.id.in_(verdicts))
+    if filters.officer == UNASSIGNED:
+        query = query.where(Offer.assigned_to_id.is_(None))
+    elif filters.officer:
+        query = query.where(Offer.assigned_to_id == int(filters.officer))
+    if filters.district:
+        query = query.where(Offer.postcode_district == filters.district)
+    if filters.search:
+        query = query.where(
+            or_(
+                Offer.reference.icontains(filters.search, autoescape=True),
+                Offer.name.icontains(filters.search, autoescape=True),
+            )
+        )
+    return query
+
+
+# --- Order -------------------------------------------------------------------------
+
+
+def newest_scores() -> Subquery:
+    """Each scored offer's newest score (the one the queue shows), read from the
+    (offer_id, id, ...) index of offer_scores alone."""
+    return (
+        select(OfferScore.offer_id, func.max(OfferScore.id).label("score_id"))
+        .group_by(OfferScore.offer_id)
+        .subquery("newest")
+    )
+
+
+def queue_keys() -> Select[int, int]:
+    """Submitted offers' ids with their newest score's id (None if not scored),
+    unordered: the query the filters (apply) narrow.
+
+    Submitted, whatever has happened since; a draft deleted before it was
+    submitted is not staff's business.
+    """
+    newest = newest_scores()
+    return (
+        select(Offer.id.label("offer_id"), OfferScore.id.label("score_id"))
+        .outerjoin(newest, newest.c.offer_id == Offer.id)
+        .outerjoin(OfferScore, OfferScore.id == newest.c.score_id)
+        .where(Offer.submitted_at.is_not(None))
+    )
+
+
+def sort_keys(policy: Policy) -> list[SortKey]:
+    """The queue's order as (expression, descending) pairs, on columns of the
+    offer and its newest score; the offer's id settles any tie."""
+    flagged_first = policy.queue.red_flags == "first"
+    keys: list[SortKey] = [
+        (case((Offer.status.in_([status.value for status in OPEN_STATUSES]), 0), else_=1), False),
+        (
+            case(
+                (OfferScore.red_flag_count > 0, 0 if flagged_first else 1),
+                else_=1 if flagged_first else 0,
+            ),
+            False,
+        ),
+    ]
+    bands = {band.name: position for position, band in enumerate(policy.scoring.bands)}
+    for key in policy.queue.order:
+        if key == "band":
+            keys.append((case(bands, value=OfferScore.band, else_=len(bands)), False))
+        elif key == "score":
+            keys.append((func.coalesce(OfferScore.score, -1), True))
+        else:
+            keys.append((Offer.submitted_at, False))
+    return keys
+
+
+def in_queue_order(
+    policy: Policy, keys: Select[int, int], *, limit: int | None = None, offset: int = 0
+) -> Select[Offer, Organisation, OfferScore]:
+    """Rows of (offer, organisation, newest score or None) for the offers `keys`
+    (queue_keys(), filtered) finds, in queue order; with `limit`, one page of them.
+    One statement, however many rows."""
+    order = sort_keys(policy)
+    labels = [f"key_{index}" for index in range(len(order))]
+    narrow = keys.add_columns(
+        *(expression.label(label) for (expression, _), label in zip(order, labels, strict=True))
+    )
+    if limit is not None:
+        narrow = (
+            narrow.order_by(
+                *(
+                    expression.desc() if descending else expression.asc()
+                    for expression, descending in order
+                ),
+                Offer.id.asc(),
+            )
+            .limit(limit)
+            .offset(offset)
+        )
+    page = narrow.subquery("page")
+    return (
+        select(Offer, Organisation, OfferScore)
+        .select_from(page)
+        .join(Offer, Offer.id == page.c.offer_id)
+        .join(Organisation, Organisation.id == Offer.organisation_id)
+        .outerjoin(OfferScore, OfferScore.id == page.c.score_id)
+        .order_by(
+            *(
+                page.c[label].desc() if descending else page.c[label].asc()
+                for label, (_, descending) in zip(labels, order, strict=True)
+            ),
+            page.c.offer_id.asc(),
+        )
+    )
+
+
+# --- The queue, read ------------------------------------------------------------------
+
+# (offer, organisation, newest score or None, assigned officer's name or None)
+QueueRow = Row[tuple[Offer, Organisation, OfferScore | None, str | None]]
+
+
+def filtered_queue(
+    policy: Policy, filters: QueueFilters, *, limit: int | None = None, offset: int = 0
+) -> Select[Any]:
+    """Rows of (offer, organisation, newest score or None, assigned officer's name
+    or None), filtered, in queue order (with `limit`, one page): one query however
+    many rows."""
+    return (
+        in_queue_order(policy, apply(queue_keys(), filters), limit=limit, offset=offset)
+        .outerjoin(Assignee, Assignee.id == Offer.assigned_to_id)
+        .add_columns(Assignee.full_name.label("assigned_name"))
+    )
+
+
+def count_filtered(filters: QueueFilters) -> int:
+    """How many submitted offers pass the filters."""
+    keys = apply(queue_keys(), filters).subquery()
+    return db.session.scalar(select(func.count()).select_from(keys)) or 0
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: Sequence[QueueRow]
+    number: int  # from 1
+    pages: int  # at least 1
+    total: int  # offers passing the filters, on every page
+
+
+def queue_page(policy: Policy, filters: QueueFilters, page: int, page_size: int) -> QueuePage:
+    """One page of the filtered queue. The number is clamped, so a page past the
+    end (or past what the database can hold) is the last page rather than a failure."""
+    total = count_filtered(filters)
+    pages = max((total + page_size - 1) // page_size, 1)
+    number = min(max(page, 1), pages)
+    rows = db.session.execute(
+        filtered_queue(policy, filters, limit=page_size, offset=(number - 1) * page_size)
+    ).all()
+    return QueuePage(rows, number, pages, total)  # type: ignore[arg-type]
+
+
+def every_row(policy: Policy, filters: QueueFilters) -> Sequence[QueueRow]:
+    """Every offer the filters pass, in queue order (the CSV download)."""
+    return db.session.execute(filtered_queue(policy, filters)).all()  # type: ignore[return-value]
+
+
+def submitted_offers(offer_ids: Iterable[int]) -> dict[int, Offer]:
+    """The submitted offers among `offer_ids`, by id: one query."""
+    ids = list(set(offer_ids))
+    if not ids:
+        return {}
+    return {
+        offer.id: offer
+        for offer in db.session.scalars(
+            select(Offer).where(Offer.id.in_(ids), Offer.submitted_at.is_not(None))
+        )
+    }
+
+
+# --- The case page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseHistory:
+    organisation: Organisation | None
+    events: Sequence[AuditEvent]  # oldest first
+    messages: Sequence[OfferMessage]  # oldest first
+    # The names of everyone the page mentions (actors, authors, the assigned officer).
+    people: dict[int, str]
+
+
+def case_history(offer: Offer) -> CaseHistory:
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.offer_id == offer.id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    messages = db.session.scalars(
+        select(OfferMessage)
+        .where(OfferMessage.offer_id == offer.id)
+        .order_by(OfferMessage.created_at)
+    ).all()
+    mentioned = (
+        {event.actor_id for event in events if event.actor_id is not None}
+        | {message.author_id for message in messages}
+        | ({offer.assigned_to_id} if offer.assigned_to_id is not None else set())
+    )
+    people = {
+        user_id: name
+        for user_id, name in db.session.execute(
+            select(User.id, User.full_name).where(User.id.in_(mentioned))
+        )
+    }
+    return CaseHistory(
+        organisation=db.session.get(Organisation, offer.organisation_id),
+        events=events,
+        messages=messages,
+        people=people,
+    )
