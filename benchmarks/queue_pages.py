@@ -63,7 +63,6 @@ from triage.models import (  # noqa: E402
 )
 from triage.models.offers import OfferStatus, refresh_units_shares  # noqa: E402
 from triage.models.scores import OfferScoreVerdict  # noqa: E402
-from triage.models.supply_cache import stage_entered  # noqa: E402
 from triage.queue.filters import RULE_TITLES  # noqa: E402
 from triage.services.policy import policy_in_force  # noqa: E402
 
@@ -122,7 +121,9 @@ def band_of(score: float) -> tuple[str, str]:
 S = OfferStatus
 # Days (a range) each step of an offer's history takes after the one before.
 STEP_DAYS = {
+    "scoring_started": (0.0001, 0.01),
     "scored": (0.0003, 0.02),
+    "scoring_failed": (0.0003, 0.02),
     "assign": (0.5, 20),
     "request_information": (1, 15),
     "respond": (1, 20),
@@ -140,9 +141,12 @@ def steps_to(status: OfferStatus, rng: random.Random) -> list[Step]:
     `status`, as the service records them."""
     request = ("request_information", S.UNDER_REVIEW, S.INFORMATION_REQUESTED)
     steps: list[Step] = [("submit", S.DRAFT, S.SUBMITTED)]
-    if status in (S.SUBMITTED, S.SCORING_FAILED):
+    if status is S.SUBMITTED:
         return steps
-    steps.append(("scored", None, None))
+    steps.append(("scoring_started", S.SUBMITTED, S.SCORING))
+    if status is S.SCORING_FAILED:
+        return [*steps, ("scoring_failed", S.SCORING, S.SCORING_FAILED)]
+    steps.append(("scored", S.SCORING, S.SCORED))
     if status is S.SCORED:
         return steps
     if status is S.WITHDRAWN and rng.random() < 0.5:
@@ -185,15 +189,13 @@ def history(
 def stays_of(
     offer_id: int, trail: list[tuple[str, OfferStatus | None, OfferStatus | None, datetime]]
 ) -> list[dict[str, Any]]:
-    """The offer's stays in each stage, as triage.workflow.record writes them with
-    the trail's events: each event that enters a stage ends the stay before."""
+    """The offer's stays in each stage, as triage.workflow.perform writes them with
+    the trail's status changes: each change of status ends the stay before."""
     stays: list[dict[str, Any]] = []
-    for action, source, target, at in trail:
-        stage = stage_entered(
-            action, source.value if source else None, target.value if target else None
-        )
-        if stage is None:
+    for _action, source, target, at in trail:
+        if target is None or source == target:
             continue
+        stage = target.value
         if stays:
             stays[-1]["left_at"] = at
         stays.append({"offer_id": offer_id, "stage": stage, "entered_at": at, "left_at": None})
@@ -310,7 +312,7 @@ def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
                     {
                         "offer_id": offer_id,
                         "actor_id": None
-                        if action == "scored"
+                        if action in ("scoring_started", "scored", "scoring_failed")
                         else officer
                         if staff
                         else submitter_ids[owner],

@@ -80,10 +80,6 @@ class UnitCase:
     benchmark_max: int | None
     reasons: list[str]
 
-    @property
-    def residual_after(self) -> int:
-        return self.residual
-
 
 def route_for(offer: OfferData, tenant: TypicalTenant, policy: Policy) -> Route:
     pension_age = tenant.age >= policy.tenant_income.state_pension_age

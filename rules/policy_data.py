@@ -7,12 +7,13 @@ pounds and pence (91.00); here it is whole pence.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import (
@@ -438,7 +439,8 @@ def load_policy(path: Path) -> Policy:
 def current_policy(today: date | None = None) -> Policy:
     """The newest policy in force on `today` (the latest file by effective date)."""
     policies = [load_policy(path) for path in sorted(POLICY_DIR.glob("*.yaml"))]
-    on = today or date.today()
+    # A UK calendar day: the council's, whatever the machine's zone.
+    on = today or datetime.now(ZoneInfo("Europe/London")).date()
     in_force = [policy for policy in policies if policy.effective_from <= on]
     if not in_force:
         raise PolicyError(f"no policy in {POLICY_DIR} is in force on {on.isoformat()}")

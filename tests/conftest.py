@@ -18,7 +18,6 @@ from triage import create_app, db
 from triage.cli import upgrade_database
 from triage.config import Test
 
-
 WORKFLOW = str(Path(__file__).resolve().parent.parent / "triage" / "workflow.py")
 TESTS = str(Path(__file__).resolve().parent)
 

@@ -14,7 +14,6 @@ from sqlalchemy import Subquery, and_, case, extract, func, or_, select
 from triage import db
 from triage.models import AuditEvent, Offer, OfferCohort, OfferStageStay, OfferUnitType
 from triage.models.offers import OfferStatus
-from triage.models.supply_cache import SCORED_ACTION, stage_entered
 from triage.models.types import UTCDateTime
 from triage.services.supply import SECONDS_A_DAY, Units
 
@@ -67,9 +66,12 @@ def old_units_by_status(statuses: Iterable[OfferStatus]) -> list[Units]:
 
 def old_shares() -> dict[tuple[int, str], int]:
     """Each cohort's share of its offer's units, worked out from the unit types (of
-    offers with any units), by (offer id, cohort)."""
+    submitted offers with any units: a draft's are shared when it is submitted),
+    by (offer id, cohort)."""
     units = (
         select(OfferUnitType.offer_id, func.sum(OfferUnitType.count).label("units"))
+        .join(Offer, Offer.id == OfferUnitType.offer_id)
+        .where(Offer.submitted_at.is_not(None))
         .group_by(OfferUnitType.offer_id)
         .subquery("units")
     )
@@ -105,26 +107,29 @@ def stored_shares() -> dict[tuple[int, str], int]:
     }
 
 
+def stage_entered(from_status: str | None, to_status: str | None) -> str | None:
+    """The stage an audit event takes its offer into, or None if it changes no
+    stage: every change of status (submission, scoring, the workflow's actions,
+    withdrawal) is an event with a to_status other than its from_status."""
+    if to_status is not None and from_status != to_status:
+        return to_status
+    return None
+
+
 def old_stays_query() -> Subquery:
     """Every stay of an offer in a stage, reconstructed from the audit trail with
     lead() (the subquery the median read before the stays were stored)."""
-    changes_status = or_(
-        AuditEvent.action == SCORED_ACTION,
-        and_(
-            AuditEvent.to_status.is_not(None),
-            or_(AuditEvent.from_status.is_(None), AuditEvent.from_status != AuditEvent.to_status),
-        ),
+    changes_status = and_(
+        AuditEvent.to_status.is_not(None),
+        or_(AuditEvent.from_status.is_(None), AuditEvent.from_status != AuditEvent.to_status),
     )
     return (
         select(
             AuditEvent.offer_id,
-            case(
-                (AuditEvent.action == SCORED_ACTION, OfferStatus.SCORED.value),
-                else_=AuditEvent.to_status,
-            ).label("stage"),
+            AuditEvent.to_status.label("stage"),
             AuditEvent.at.label("entered"),
             func.lead(AuditEvent.at, type_=UTCDateTime())
-            .over(partition_by=AuditEvent.offer_id, order_by=AuditEvent.at)
+            .over(partition_by=AuditEvent.offer_id, order_by=(AuditEvent.at, AuditEvent.id))
             .label("left"),
         )
         .where(AuditEvent.offer_id.is_not(None), changes_status)
@@ -156,14 +161,14 @@ def retime_stays(offer_id: int) -> None:
     stays are the ones the service wrote, one per event that changed the stage, in
     the same order; only their times change."""
     events = db.session.execute(
-        select(AuditEvent.action, AuditEvent.from_status, AuditEvent.to_status, AuditEvent.at)
+        select(AuditEvent.from_status, AuditEvent.to_status, AuditEvent.at)
         .where(AuditEvent.offer_id == offer_id)
         .order_by(AuditEvent.id)
     ).all()
     entered = [
         (stage, at)
-        for action, source, target, at in events
-        if (stage := stage_entered(action, source, target)) is not None
+        for source, target, at in events
+        if (stage := stage_entered(source, target)) is not None
     ]
     stays = db.session.scalars(
         select(OfferStageStay)

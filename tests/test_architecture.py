@@ -88,7 +88,8 @@ def test_no_listener_on_flush_in_the_models():
         where(path, node)
         for path, tree in modules("triage/models")
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and node.value in {"after_flush", "before_flush", "after_flush_postexec"}
+        if isinstance(node, ast.Constant)
+        and node.value in {"after_flush", "before_flush", "after_flush_postexec"}
     ]
     assert listeners == []
     session = Session()
@@ -141,7 +142,11 @@ def test_services_never_import_a_blueprint_package():
                 names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
             elif isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
-            if any(name == package or name.startswith(package + ".") for name in names for package in web):
+            if any(
+                name == package or name.startswith(package + ".")
+                for name in names
+                for package in web
+            ):
                 found.append(where(path, node))
     assert found == []
 
@@ -169,8 +174,8 @@ def test_every_enqueued_task_is_named_from_the_registry():
 
 
 def test_every_task_name_is_a_registered_task_and_the_schedule_names_only_those(app):
-    from workers.celery_app import make_celery
     from workers import tasks  # noqa: F401  (registers the tasks)
+    from workers.celery_app import make_celery
 
     celery = make_celery(app)
     registered = set(celery.tasks.keys())

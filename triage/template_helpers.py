@@ -19,14 +19,6 @@ def pounds(pence: int | None) -> str:
     return f"{sign}£{whole:,}.{part:02d}"
 
 
-def pounds_input(pence: int | None) -> str:
-    """Pence as the user would type the amount back in: 12345 -> '123.45'."""
-    if pence is None:
-        return ""
-    whole, part = divmod(pence, 100)
-    return f"{whole}.{part:02d}"
-
-
 def long_date(value: date | datetime | None) -> str:
     if value is None:
         return ""

@@ -30,12 +30,14 @@ def broker_options(app: Flask) -> dict[str, Any]:
     # The embedded broker: messages are files in the instance folder, so a worker
     # and the web app on one machine need no server.
     folder = Path(app.config["INSTANCE_DIR"]) / "broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        # Kombu keeps its exchange tables here; by default in the working directory.
+        "control_folder": str(folder / "control"),
         "store_processed": False,
     }
 

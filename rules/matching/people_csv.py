@@ -26,6 +26,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO, TypeVar
+from zoneinfo import ZoneInfo
 
 from rules.matching.people import AgeBand, Person, Priority, SupportNeed
 
@@ -169,7 +170,7 @@ def _reference(text: str) -> str:
 def _date(text: str) -> date:
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(text, pattern).date()
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 (only the date is kept)
         except ValueError:
             continue
     raise _CellError(
@@ -368,7 +369,8 @@ def parse_people_csv(
     """Every person in a waiting-list CSV file, or the file's problems and nobody.
     `cohorts` are the policy's cohort codes; `today` (default: today) is the latest
     a referral date can be."""
-    on = today or date.today()
+    # A UK calendar day: the council's, whatever the machine's zone.
+    on = today or datetime.now(ZoneInfo("Europe/London")).date()
     text = _decode(data)
     if isinstance(text, Problem):
         return ParsedPeople([], [text])

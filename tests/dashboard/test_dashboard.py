@@ -21,10 +21,10 @@ import pytest
 from rules.policy_data import POLICY_DIR
 from tests import factories
 from tests.factories import soup, text
-from triage import db
+from triage import clock, db
 from triage.csv_export import csv_text, safe_cell
 from triage.models import Offer, OfferCohort, User
-from triage.models.offers import OFFER_STATUS_LABELS, OfferStatus
+from triage.models.offers import OFFER_STATUS_LABELS, OfferStatus, share_units
 from triage.services import scoring, supply
 
 DASHBOARD = "/queue/dashboard"
@@ -98,7 +98,8 @@ def summary(response) -> dict[str, str]:
 
 def offer_for(app, submitter, cohorts: list[str], units: int = 8, status=None, **overrides):
     """A submitted offer of `units` one-bed flats for `cohorts`; with `status`, moved
-    to it in the database (the decision pages are another piece of work)."""
+    to it in the database (the decision pages are tested elsewhere). Its units are
+    shared between its cohorts again, as submission shares them."""
     offer = factories.submitted_offer(submitter, **overrides)
     with app.app_context():
         found = db.session.get(Offer, offer.id)
@@ -106,6 +107,8 @@ def offer_for(app, submitter, cohorts: list[str], units: int = 8, status=None, *
         found.cohorts = [OfferCohort(cohort=code) for code in cohorts]
         if status is not None:
             found.status = status
+        db.session.flush()
+        db.session.execute(share_units([offer.id]))
         db.session.commit()
     return offer
 
@@ -329,7 +332,7 @@ def test_the_figures_download_as_csv(app, staff_client, submitter):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
-    assert disposition == f'attachment; filename="supply-and-demand-{date.today():%Y-%m-%d}.csv"'
+    assert disposition == f'attachment; filename="supply-and-demand-{clock.today_uk():%Y-%m-%d}.csv"'
     rows = read_csv(response)
     assert rows[0] == [
         "Cohort code",

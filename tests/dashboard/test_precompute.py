@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, delete, insert, select, text
 
 from tests import factories
+from tests.dashboard.test_dashboard import offer_for
+from tests.dashboard.test_stage_times import known_histories
 from tests.supply_reconstruction import (
     old_median_days_by_stage,
     old_shares,
@@ -23,8 +25,6 @@ from tests.supply_reconstruction import (
     stored_shares,
     stored_stays,
 )
-from tests.dashboard.test_dashboard import offer_for
-from tests.dashboard.test_stage_times import known_histories
 from triage import db
 from triage.cli import upgrade_database
 from triage.models import (
@@ -36,8 +36,8 @@ from triage.models import (
     Organisation,
     User,
 )
-from triage.models.offers import SUPPLY_STATUSES, OfferStatus
-from triage.services import supply
+from triage.models.offers import SUPPLY_STATUSES, OfferStatus, share_units
+from triage.services import offers, supply
 from triage.services.policy import policy_in_force
 
 DIVERSION = "diversion_from_residential"
@@ -55,39 +55,27 @@ def shares_of(offer_id: int) -> dict[str, int | None]:
     }
 
 
-def test_shares_are_stored_however_the_offer_is_written(app: Flask, submitter) -> None:
+def test_shares_are_stored_when_the_offer_is_submitted(app: Flask, submitter) -> None:
     draft = factories.complete_offer(submitter)  # 8 one-bed flats for mental health
     with app.app_context():
-        assert shares_of(draft.id) == {MENTAL_HEALTH: 8}
         offer = db.session.get(Offer, draft.id)
-        # Through the offer's collections, as the submitter's form does.
         offer.unit_types.append(OfferUnitType(kind="two_bed", count=3))
         offer.cohorts.append(OfferCohort(cohort=DIVERSION))
         db.session.commit()
+        # Not shared while it is a draft: its units may still change.
+        assert shares_of(draft.id) == {DIVERSION: None, MENTAL_HEALTH: None}
+        assert offers.submit(offer, db.session.get(User, submitter.id), "Sam Submitter")
+        db.session.expire_all()
         # 11 units for two cohorts: 6 to the first code in order.
         assert shares_of(draft.id) == {DIVERSION: 6, MENTAL_HEALTH: 5}
-        offer.unit_types.remove(offer.unit_type("one_bed"))
-        db.session.commit()
-        assert shares_of(draft.id) == {DIVERSION: 2, MENTAL_HEALTH: 1}
-        # Rows of their own, naming the offer by id.
-        db.session.add(OfferUnitType(offer_id=draft.id, kind="studio", count=7))
-        db.session.add(OfferCohort(offer_id=draft.id, cohort=SEND))
-        db.session.commit()
-        assert shares_of(draft.id) == {DIVERSION: 4, MENTAL_HEALTH: 3, SEND: 3}
-        # A count changed, a cohort deleted.
-        db.session.get(OfferUnitType, offer.unit_type("two_bed").id).count = 2  # 2 + 7
-        db.session.delete(db.session.get(OfferCohort, (draft.id, MENTAL_HEALTH)))
-        db.session.commit()
-        assert shares_of(draft.id) == {DIVERSION: 5, SEND: 4}
         assert stored_shares() == old_shares()
-    # An offer with cohorts and no units yet brings nothing.
-    empty = factories.draft_offer(submitter)
+    # An offer with cohorts and no units brings nothing.
+    empty = factories.submitted_offer(submitter)
     with app.app_context():
-        offer = db.session.get(Offer, empty.id)
-        offer.cohorts = [OfferCohort(cohort=DIVERSION), OfferCohort(cohort=SEND)]
+        db.session.execute(delete(OfferUnitType).where(OfferUnitType.offer_id == empty.id))
+        db.session.execute(share_units([empty.id]))
         db.session.commit()
-        assert shares_of(empty.id) == {DIVERSION: None, SEND: None}
-        db.session.expire_all()
+        assert shares_of(empty.id) == {MENTAL_HEALTH: None}
         assert stored_shares() == old_shares()
 
 

@@ -1,6 +1,7 @@
 """The dashboard's "Offers by stage": how many offers are at each stage now, and
-the median time offers spent in each stage before moving on, from the audit
-trail's timestamps (PostgreSQL: tests/integration/test_queue_postgres.py)."""
+the median time offers spent in each stage before moving on, from the stays
+triage.workflow.perform writes with every change of status, scoring's included
+(PostgreSQL: tests/integration/test_queue_postgres.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tests.supply_reconstruction import old_stays, retime_stays, stored_stays
 from triage import db
 from triage.models import AuditEvent, Offer, User
 from triage.models.offers import OFFER_STATUS_LABELS, OfferStatus
-from triage.services import decisions, supply
+from triage.services import decisions
 from triage.workflow import DeclineConcern
 from workers import tasks
 
@@ -56,7 +57,8 @@ def _offer(
     app: Flask, owner: factories.Account, officer: factories.Account, steps: dict[str, float]
 ) -> int:
     """An offer taken through the workflow's real actions, in the order of `steps`
-    (action: days after START), then its audit trail dated by them."""
+    (action: days after START), then its audit trail dated by them. Scoring
+    starts when the offer is scored (the worker claims it and scores it at once)."""
     offer_id = factories.submitted_offer(owner).id
     with app.app_context():
         staff = db.session.get(User, officer.id)
@@ -79,14 +81,15 @@ def _offer(
                     offer, staff, seen_version=seen, concern=DeclineConcern.RENT, reasons="Rent"
                 )
             db.session.expire_all()
-        _dated(offer_id, {"submit": 0, **steps})
+        scoring = {"scoring_started": steps["scored"]} if "scored" in steps else {}
+        _dated(offer_id, {"submit": 0, **scoring, **steps})
     return offer_id
 
 
 def known_histories(app: Flask, owner: factories.Account, officer: factories.Account) -> None:
     """Four offers whose stays in each stage are known (days):
 
-    submitted: 1, 1, 1 (and one still there); scored: 2, 1, 5;
+    submitted: 1, 1, 1 (and one still there); being scored: 0, 0, 0; scored: 2, 1, 5;
     under review: 4, 10, 1, 1 (and one still there); information requested: 3, 1.
     """
     _offer(
@@ -127,7 +130,12 @@ def test_the_median_time_in_each_stage_comes_from_the_audit_trail(
         "Not timed",
         "Not timed yet: no offer has left this stage",
     ]
-    assert rows["Being scored"] == ["0", "Not timed", supply.NOT_RECORDED]
+    assert rows["Being scored"] == ["0", "Less than a day", "Offers that have left this stage: 3"]
+    assert rows["Scoring failed"] == [
+        "0",
+        "Not timed",
+        "Not timed yet: no offer has left this stage",
+    ]
     assert rows["Approved in principle"] == ["1", "Not timed", "A final stage: offers stay in it"]
     assert rows["Declined"] == ["1", "Not timed", "A final stage: offers stay in it"]
     page = soup(staff_client.get(DASHBOARD)).get_text(" ", strip=True)
@@ -141,9 +149,9 @@ def test_the_stored_stays_are_the_ones_the_audit_trail_gives(
     with app.app_context():
         stays = stored_stays()
         assert stays == old_stays()
-        # 4 submitted, 3 scored, 3 under review twice over, 2 information requested,
-        # 1 approved, 1 declined.
-        assert len(stays) == 4 + 3 + 5 + 2 + 2
+        # 4 submitted, 3 being scored, 3 scored, 3 under review twice over, 2
+        # information requested, 1 approved, 1 declined.
+        assert len(stays) == 4 + 3 + 3 + 5 + 2 + 2
 
 
 def test_a_stay_shorter_than_a_day_says_so(app: Flask, staff_client, submitter, commissioner):

@@ -32,10 +32,12 @@ from workers.celery_app import QUEUE_DEFAULT
 T = TypeVar("T")
 
 HOST = "127.0.0.1"
+# The worker app with faults injected (tests/integration/fault_app.py).
+FAULT_APP = "tests.integration.fault_app"
 # Seconds a stopped process gets to finish before it is killed.
 STOP_TIMEOUT = 15.0
 # Variables that could point a subprocess at something other than the test servers.
-_INHERITED_PREFIXES = ("TRIAGE_", "SMTP_", "MAIL_", "CELERY_", "FAULT_", "PG", "REDIS_")
+_INHERITED_PREFIXES = ("TRIAGE_", "SMTP_", "MAIL_", "CELERY_", "TEST_FAULT_", "PG", "REDIS_")
 _INHERITED_NAMES = {
     "GUNICORN_CMD_ARGS",
     "WEB_CONCURRENCY",
@@ -184,15 +186,22 @@ class Services:
         return service
 
     def worker(
-        self, name: str, env: Mapping[str, str], *, beat: bool = True, concurrency: int = 1
+        self,
+        name: str,
+        env: Mapping[str, str],
+        *,
+        beat: bool = True,
+        concurrency: int = 1,
+        app: str = "workers.app",
     ) -> Service:
-        """`celery -A workers.app worker`, with embedded beat unless told not to."""
+        """`celery -A workers.app worker`, with embedded beat unless told not to;
+        `app=FAULT_APP` runs the same worker with the faults its environment asks for."""
         args = [
             sys.executable,
             "-m",
             "celery",
             "-A",
-            "workers.app",
+            app,
             "worker",
             "--loglevel=INFO",
             f"--concurrency={concurrency}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests import test_dashboard_precompute as on_sqlite
+from tests.dashboard import test_precompute as on_sqlite
 from tests.servers import PostgresServer
 
 pytestmark = pytest.mark.integration

@@ -13,6 +13,7 @@ from tests.factories import csrf_token, error_summary, soup, text
 from triage import db
 from triage.models import EmailMessage, Offer, OutboxMessage, StaffNotification, User
 from triage.services import decisions, notifications
+from triage.tasks import TaskName
 from triage.workflow import StaleOffer
 from workers import tasks
 
@@ -273,7 +274,7 @@ def test_the_digest_runs_daily_at_seven_utc(app):
 
     celery = make_celery(app)
     entry = celery.conf.beat_schedule["staff-notification-digests"]
-    assert entry["task"] == "notifications.send_digests" == notifications.DIGEST_TASK
+    assert entry["task"] == "notifications.send_digests" == TaskName.SEND_NOTIFICATION_DIGESTS
     assert entry["schedule"] == crontab(hour=7, minute=0)
     assert celery.conf.timezone == "UTC"
     assert tasks.send_notification_digests.name == "notifications.send_digests"

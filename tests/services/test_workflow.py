@@ -22,6 +22,7 @@ from triage.models import (
 from triage.models.offers import OfferStatus
 from triage.services import decisions
 from triage.workflow import (
+    SCORING,
     TRANSITIONS,
     Action,
     DeclineConcern,
@@ -29,7 +30,6 @@ from triage.workflow import (
     TransitionRefused,
     perform,
 )
-from triage.workflow import SCORING
 from workers import tasks
 
 S = OfferStatus

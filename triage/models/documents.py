@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from triage.clock import now
 from triage.db import Base
-from triage.models.types import UTCDateTime, utcnow
+from triage.models.types import UTCDateTime
 
 if TYPE_CHECKING:
     from triage.models.offers import Offer
@@ -45,7 +46,7 @@ class Document(Base):
     content_type: Mapped[str] = mapped_column(String(50))
     size_bytes: Mapped[int]
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     # The answer it was sent with, for documents sent with an answer.
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("offer_messages.id", ondelete="SET NULL"), index=True

@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from triage.clock import now
 from triage.db import Base
-from triage.models.types import UTCDateTime, utcnow
+from triage.models.types import UTCDateTime
 
 
 class EmailStatus(enum.StrEnum):
@@ -34,5 +35,5 @@ class EmailMessage(Base):
     status: Mapped[str] = mapped_column(String(20), default=EmailStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

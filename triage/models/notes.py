@@ -10,8 +10,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from triage.clock import now
 from triage.db import Base
-from triage.models.types import UTCDateTime, utcnow
+from triage.models.types import UTCDateTime
 
 
 class InternalNote(Base):
@@ -25,7 +26,7 @@ class InternalNote(Base):
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class OfferFlag(Base):
@@ -48,7 +49,7 @@ class OfferFlag(Base):
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(String(200))
     raised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    raised_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution: Mapped[str | None] = mapped_column(Text)
@@ -76,6 +77,6 @@ class StaffNotification(Base):
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_id: Mapped[int | None] = mapped_column(ForeignKey("email_messages.id"))

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from triage.clock import now
 from triage.db import Base
-from triage.models.types import UTCDateTime, utcnow
+from triage.models.types import UTCDateTime
 
 
 def _count_red_flags(context: Any) -> int:
@@ -45,7 +46,7 @@ class OfferScore(Base):
     # Kept beside the list so the queue can sort on it in SQL on any database.
     red_flag_count: Mapped[int] = mapped_column(default=_count_red_flags)
     results: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     # Each rule's verdict as a row of its own, written with the score.
     verdicts: Mapped[list[OfferScoreVerdict]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
@@ -77,7 +78,7 @@ class PolicyVersion(Base):
     version: Mapped[str] = mapped_column(String(40), unique=True)
     yaml_text: Mapped[str] = mapped_column(Text)
     loaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
@@ -90,7 +91,7 @@ class RescoreRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reason: Mapped[str] = mapped_column(String(300))
     total: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class RescoreItem(Base):

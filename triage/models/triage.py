@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from triage.clock import now
 from triage.db import Base
-from triage.models.types import UTCDateTime, utcnow
+from triage.models.types import UTCDateTime
 
 if TYPE_CHECKING:
     from triage.models.documents import Document
@@ -43,7 +44,7 @@ class AuditEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(30))
     to_status: Mapped[str | None] = mapped_column(String(30))
     detail: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class OfferMessage(Base):
@@ -57,7 +58,7 @@ class OfferMessage(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     from_council: Mapped[bool]
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     attachments: Mapped[list[Document]] = relationship(
         order_by="Document.id", lazy="selectin", viewonly=True
@@ -77,4 +78,4 @@ class ScoreOverride(Base):
     band: Mapped[str] = mapped_column(String(20))
     justification: Mapped[str] = mapped_column(Text)
     by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)

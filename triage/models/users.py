@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from triage.clock import now
 from triage.db import Base
-from triage.models.types import UTCDateTime, utcnow
+from triage.models.types import UTCDateTime
 
 
 class OrganisationType(enum.StrEnum):
@@ -71,7 +72,7 @@ class Organisation(Base):
     rsh_registration_number: Mapped[str | None] = mapped_column(String(20))
     # Colleagues join the organisation through a link holding this token.
     join_token: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 
@@ -90,7 +91,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(40))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     # Staff only: an email for each notification, or one daily digest.
     notification_frequency: Mapped[str] = mapped_column(
         String(20),
@@ -121,7 +122,7 @@ class LoginSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     user: Mapped[User] = relationship()
 
@@ -135,4 +136,4 @@ class LoginFailure(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email_key: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)

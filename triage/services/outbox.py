@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
 
-from triage import db
+from triage import clock, db
 from triage.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -84,7 +83,7 @@ def _relay_batch(publish: Publisher, batch_size: int) -> tuple[int, bool]:
             .where(OutboxMessage.id.in_(published))
             .values(
                 attempts=OutboxMessage.attempts + 1,
-                sent_at=datetime.now(UTC),
+                sent_at=clock.now(),
                 last_error=None,
             )
             .execution_options(synchronize_session=False)

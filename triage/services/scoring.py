@@ -123,8 +123,7 @@ def _new_score(offer: Offer, policy: Policy, approved: dict[str, int], basis: st
         red_flags=result.red_flags,
         results=[rule.as_dict() for rule in result.results],
         verdicts=[
-            OfferScoreVerdict(rule=rule.rule, verdict=rule.verdict.value)
-            for rule in result.results
+            OfferScoreVerdict(rule=rule.rule, verdict=rule.verdict.value) for rule in result.results
         ],
     )
     db.session.add(row)
