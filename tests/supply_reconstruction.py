@@ -21,14 +21,14 @@ Stay = tuple[int, str, datetime, datetime | None]
 
 
 def old_units_by_status(statuses: Iterable[OfferStatus]) -> list[Units]:
-    """Units per status, cohort and year, sharing each offer's units between its
-    cohorts on every call (the query units_by_status ran before the shares were
-    stored)."""
+    """Units per status, cohort and year, sharing each submitted offer's units
+    between its cohorts on every call (the query units_by_status ran before the
+    shares were stored; a draft's units are not counted until it is submitted)."""
     wanted = [status.value for status in statuses]
     units = (
         select(OfferUnitType.offer_id, func.sum(OfferUnitType.count).label("units"))
         .join(Offer, Offer.id == OfferUnitType.offer_id)
-        .where(Offer.status.in_(wanted))
+        .where(Offer.status.in_(wanted), Offer.submitted_at.is_not(None))
         .group_by(OfferUnitType.offer_id)
         .subquery("units")
     )

@@ -70,13 +70,13 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     WTFormsHelpers(app)
 
     from triage import errors, security, template_helpers
-    from triage.account.views import blueprint as account_blueprint
-    from triage.admin.policy_views import blueprint as policy_blueprint
-    from triage.admin.views import blueprint as admin_blueprint
-    from triage.auth.views import blueprint as auth_blueprint
+    from triage.account import bp as account_blueprint
+    from triage.admin import bp as admin_blueprint
+    from triage.admin import policy_bp as policy_blueprint
+    from triage.auth import bp as auth_blueprint
     from triage.health import blueprint as health_blueprint
     from triage.offers import bp as offers_blueprint
-    from triage.placement.views import blueprint as placement_blueprint
+    from triage.placement import bp as placement_blueprint
     from triage.queue.views import blueprint as queue_blueprint
 
     security.init_app(app)

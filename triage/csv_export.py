@@ -5,8 +5,8 @@ read by Excel, LibreOffice and Google Sheets as a formula, which can run command
 or send data elsewhere ("formula injection"). Every text cell written here that
 begins with one of them gets a leading apostrophe, which spreadsheets show as
 plain text. Numbers are written as numbers, so a negative figure stays a number.
-(`rules.matching.people_csv` keeps the same rule for the waiting-list template,
-as the rules package cannot import the web app.)
+The rule itself is `rules.matching.people_csv.safe_cell`, the one copy, which
+the waiting-list template and import use too (rules/ cannot import the web app).
 """
 
 from __future__ import annotations
@@ -18,17 +18,12 @@ from collections.abc import Iterable, Sequence
 
 from flask import Response
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from rules.matching.people_csv import safe_cell as safe_text
 
 
 def safe_cell(value: object) -> object:
-    """The value to write: text that a spreadsheet would run as a formula is
-    prefixed with an apostrophe; anything else is unchanged. Text that already
-    starts with apostrophes and then a formula gets one more, so a file the
-    waiting-list import reads back (it drops one) holds exactly what was written."""
-    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """The value to write: text made safe (see the module), anything else as it is."""
+    return safe_text(value) if isinstance(value, str) else value
 
 
 def csv_text(rows: Iterable[Sequence[object]]) -> str:

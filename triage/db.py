@@ -92,7 +92,7 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_appcontext
     def remove_session(_exc: BaseException | None) -> None:
-        # Whatever a request or task left open is rolled back, never committed:
-        # only a service's unit of work commits.
-        session.rollback()
+        # Closing the session rolls back whatever a request or task left open, never
+        # committing it: only a service's unit of work commits. (Objects already
+        # loaded stay readable, detached, as expire_on_commit=False intends.)
         session.remove()

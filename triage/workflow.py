@@ -143,6 +143,8 @@ def perform(
     the offer they acted on (`seen_version`). Raises TransitionRefused or
     StaleOffer, and writes nothing, if it cannot."""
     label = AuditAction(action.value).label
+    # Named now: after a failed flush the offer's attributes cannot be loaded.
+    name = offer.reference or str(offer.id)
     if isinstance(actor, User) and seen_version is None:
         raise TypeError(f"{label}: a person's action needs the version they saw")
     transition = TRANSITIONS[action]
@@ -150,7 +152,7 @@ def perform(
     if current not in transition.sources:
         raise TransitionRefused(f"{label} is not possible when the offer is {current.value}")
     if seen_version is not None and seen_version != offer.version:
-        raise StaleOffer(f"Offer {offer.reference or offer.id} changed since it was opened")
+        raise StaleOffer(f"Offer {name} changed since it was opened")
     target = transition.target
     if action is Action.ASSIGN and current in SCORED_OR_NOT:
         target = S.UNDER_REVIEW

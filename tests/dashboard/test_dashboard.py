@@ -261,6 +261,18 @@ def test_the_timeline_counts_units_by_year_against_the_need(app, staff_client, s
     }
 
 
+def test_the_figures_follow_a_change_that_keeps_the_offers_status(app, staff_client, submitter):
+    """The figures are reused while nothing they come from changes: an edit to an
+    offer (its version goes up) makes them be worked out again."""
+    offer = offer_for(app, submitter, ["diversion_from_residential"], 8, OfferStatus.APPROVED)
+    before = numbers(table(staff_client.get(DASHBOARD), "timeline-table"))
+    assert "By the end of 2027" in before
+    set_times(app, offer, date_available=date(2029, 6, 1))
+    after = numbers(table(staff_client.get(DASHBOARD), "timeline-table"))
+    assert "By the end of 2027" not in after
+    assert after["By the end of 2029"][1] == 8
+
+
 @pytest.mark.parametrize(
     ("period", "year"),
     [("up to 2022", 2022), ("2022 to 2026", 2026), ("2026 to 2030", 2030), ("soon", None)],
@@ -332,7 +344,9 @@ def test_the_figures_download_as_csv(app, staff_client, submitter):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
-    assert disposition == f'attachment; filename="supply-and-demand-{clock.today_uk():%Y-%m-%d}.csv"'
+    assert (
+        disposition == f'attachment; filename="supply-and-demand-{clock.today_uk():%Y-%m-%d}.csv"'
+    )
     rows = read_csv(response)
     assert rows[0] == [
         "Cohort code",

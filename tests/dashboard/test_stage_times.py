@@ -16,7 +16,7 @@ from tests.supply_reconstruction import old_stays, retime_stays, stored_stays
 from triage import db
 from triage.models import AuditEvent, Offer, User
 from triage.models.offers import OFFER_STATUS_LABELS, OfferStatus
-from triage.services import decisions
+from triage.services import decisions, scoring
 from triage.workflow import DeclineConcern
 from workers import tasks
 
@@ -152,6 +152,20 @@ def test_the_stored_stays_are_the_ones_the_audit_trail_gives(
         # 4 submitted, 3 being scored, 3 scored, 3 under review twice over, 2
         # information requested, 1 approved, 1 declined.
         assert len(stays) == 4 + 3 + 3 + 5 + 2 + 2
+
+
+def test_a_failed_score_is_timed_once_it_is_retried(
+    app: Flask, staff_client, submitter, commissioner
+) -> None:
+    offer_id = factories.submitted_offer(submitter).id
+    with app.app_context():
+        scoring.mark_failed(offer_id, "ValueError: the policy could not be read")
+        offer = db.session.get(Offer, offer_id)
+        staff = db.session.get(User, commissioner.id)
+        assert scoring.retry_scoring(offer, staff, seen_version=offer.version)
+    rows = stages_table(staff_client.get(DASHBOARD))
+    assert rows["Scoring failed"] == ["0", "Less than a day", "Offers that have left this stage: 1"]
+    assert rows["Submitted"] == ["1", "Less than a day", "Offers that have left this stage: 1"]
 
 
 def test_a_stay_shorter_than_a_day_says_so(app: Flask, staff_client, submitter, commissioner):

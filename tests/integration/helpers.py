@@ -32,8 +32,13 @@ from workers.celery_app import QUEUE_DEFAULT
 T = TypeVar("T")
 
 HOST = "127.0.0.1"
-# The worker app with faults injected (tests/integration/fault_app.py).
+# The worker app with faults injected (tests/integration/fault_app.py), and the
+# variables that ask it for them: seconds each email delivery waits between writing
+# its .part file and renaming it, and seconds each score waits between running the
+# rules and saving the score.
 FAULT_APP = "tests.integration.fault_app"
+DELIVERY_DELAY = "TEST_FAULT_DELIVERY_DELAY_SECONDS"
+SCORING_DELAY = "TEST_FAULT_SCORING_DELAY_SECONDS"
 # Seconds a stopped process gets to finish before it is killed.
 STOP_TIMEOUT = 15.0
 # Variables that could point a subprocess at something other than the test servers.
@@ -295,14 +300,21 @@ def submit_offer(app: Flask, account: factories.Account) -> Offer:
         return offer
 
 
+def _detached(rows: list[T]) -> list[T]:
+    """Rows read in an app context, usable after it: the teardown rolls the session
+    back, which would expire them (and, detached, they could not be reloaded)."""
+    db.session.expunge_all()
+    return rows
+
+
 def email_rows(app: Flask) -> list[EmailMessage]:
     with app.app_context():
-        return list(db.session.scalars(select(EmailMessage).order_by(EmailMessage.id)))
+        return _detached(list(db.session.scalars(select(EmailMessage).order_by(EmailMessage.id))))
 
 
 def outbox_rows(app: Flask) -> list[OutboxMessage]:
     with app.app_context():
-        return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        return _detached(list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))))
 
 
 def delivered(mail_dir: Path) -> list[Path]:

@@ -1,9 +1,11 @@
-"""Work done twice at the same moment, on PostgreSQL: the acknowledgement task
-delivered twice, and two outbox relays."""
+"""Work done twice at the same moment, on PostgreSQL: an email's delivery task
+delivered twice, and two outbox relays. (Scoring twice at once is in
+test_scoring_faults.py.)"""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,69 +14,99 @@ from typing import Any
 import pytest
 from celery import Celery
 from flask import Flask
-from sqlalchemy.orm import scoped_session
+from sqlalchemy import Engine, text
 
 from tests import factories
 from tests.integration.helpers import delivered, email_rows, outbox_rows, submit_offer
 from triage import db
 from triage.models import EmailMessage
 from triage.models.email import EmailStatus
-from triage.services import email_backends, outbox
-from triage.services.offers import ACKNOWLEDGE_TASK
+from triage.services import email_backends, emails, outbox
+from triage.tasks import TaskName
 
 pytestmark = pytest.mark.integration
 
 OFFERS = 3
+# Seconds a delivery waits for the other run of its task to queue behind it.
+WAIT_FOR_THE_OTHER_RUN = 10
 
 
-def test_the_same_task_run_twice_at_once_writes_and_sends_one_email(
+def someone_waits_for_a_row_lock(engine: Engine) -> bool:
+    """Another connection to this database is blocked on a row lock."""
+    with engine.connect() as connection:
+        waiting = connection.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND wait_event_type = 'Lock'"
+            )
+        )
+    return bool(waiting)
+
+
+def test_the_same_delivery_task_run_twice_at_once_sends_the_email_once(
     app: Flask,
     celery_app: Celery,
     submitter: factories.Account,
     mail_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Each delivery is slow, so the second run reaches the row while the first
-    # still holds it.
-    app.config["FAULT_DELIVERY_DELAY_SECONDS"] = 0.3
+    offer_ids = [submit_offer(app, submitter).id for _ in range(OFFERS)]
+    rows = email_rows(app)
+    keys = [f"offer-acknowledgement:{offer_id}" for offer_id in offer_ids]
+    assert [row.idempotency_key for row in rows] == keys
+    engine = app.extensions["triage.engine"]
     sends: Counter[str] = Counter()
+    the_other_run_waited: list[bool] = []
     lock = threading.Lock()
     send = email_backends.FileBackend.send
 
-    def counting_send(self: email_backends.FileBackend, email: EmailMessage) -> None:
+    def send_once_the_other_run_waits(
+        self: email_backends.FileBackend, email: EmailMessage
+    ) -> None:
+        # The worst moment for a redelivery: the other run of the task has reached
+        # the email while this one is sending it. Without the row lock it would
+        # not wait but send too (and this wait would time out).
+        deadline = time.monotonic() + WAIT_FOR_THE_OTHER_RUN
+        while not (waited := someone_waits_for_a_row_lock(engine)):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
         with lock:
             sends[email.idempotency_key] += 1
+            the_other_run_waited.append(waited)
         send(self, email)
 
-    monkeypatch.setattr(email_backends.FileBackend, "send", counting_send)
-    offer_ids = [submit_offer(app, submitter).id for _ in range(OFFERS)]
-    keys = [f"offer-acknowledgement:{offer_id}" for offer_id in offer_ids]
+    monkeypatch.setattr(email_backends.FileBackend, "send", send_once_the_other_run_waits)
+    outcomes: list[bool] = []
+    deliver = emails.deliver
 
-    # Both runs look for the email before either writes it, so one insert meets
-    # the unique key: the worst moment for a redelivery to arrive.
-    both_looked = {key: threading.Barrier(2, timeout=10) for key in keys}
-    add = scoped_session.add
+    def recording_deliver(email_id: int, **kwargs: Any) -> bool:
+        sent = deliver(email_id, **kwargs)
+        with lock:
+            outcomes.append(sent)
+        return sent
 
-    def add_once_both_looked(self: scoped_session, instance: object, **kwargs: Any) -> None:
-        if isinstance(instance, EmailMessage):
-            both_looked[instance.idempotency_key].wait()
-        add(self, instance, **kwargs)
+    monkeypatch.setattr(emails, "deliver", recording_deliver)
+    task = celery_app.tasks[TaskName.DELIVER_EMAIL]
 
-    monkeypatch.setattr(scoped_session, "add", add_once_both_looked)
-    task = celery_app.tasks[ACKNOWLEDGE_TASK]
-
-    for offer_id in offer_ids:
+    for row in rows:
         # Each run as a worker runs it: in the task's app context, in its own
         # thread with its own session and database connection.
         with ThreadPoolExecutor(max_workers=2) as pool:
-            runs = [pool.submit(task.apply, args=[offer_id], throw=True) for _ in range(2)]
+            runs = [pool.submit(task.apply, args=[row.id], throw=True) for _ in range(2)]
             for finished in runs:
                 finished.result(timeout=30)
 
-    rows = email_rows(app)
-    assert sorted(row.idempotency_key for row in rows) == sorted(keys)
-    assert all((row.status, row.attempts) == (EmailStatus.SENT, 1) for row in rows)
+    # Each task ran twice: one run sent the email, the other waited for it and
+    # found it sent.
+    assert sorted(outcomes) == [False] * OFFERS + [True] * OFFERS
+    assert the_other_run_waited == [True] * OFFERS
     assert sends == dict.fromkeys(keys, 1)
+    after = email_rows(app)
+    assert [(row.id, row.status, row.attempts) for row in after] == [
+        (row.id, EmailStatus.SENT, 1) for row in rows
+    ]
     assert len(delivered(mail_dir)) == OFFERS
 
 

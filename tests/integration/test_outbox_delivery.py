@@ -1,5 +1,7 @@
-"""Submission acknowledgements on real PostgreSQL and Redis: the outbox survives a
-broker that is down, a worker that is killed, and a task that is delivered again."""
+"""Submission acknowledgements on real PostgreSQL and Redis: the acknowledgement
+email is written with the submission and its delivery task goes through the outbox,
+which survives a broker that is down, a worker that is killed, and a task that is
+delivered again."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from tests import factories
 from tests.factories import csrf_token, error_summary, sign_in
 from tests.integration.helpers import (
+    DELIVERY_DELAY,
+    FAULT_APP,
     Services,
     black_hole,
     bounded,
@@ -29,11 +33,11 @@ from tests.integration.helpers import (
 )
 from tests.servers import RedisServer, free_port
 from triage import db
-from triage.models import Offer, OutboxMessage, User
+from triage.models import EmailMessage, Offer, OutboxMessage, User
 from triage.models.email import EmailStatus
 from triage.models.offers import OfferStatus
 from triage.services import offers, outbox
-from triage.services.offers import ACKNOWLEDGE_TASK
+from triage.tasks import TaskName
 from workers import tasks
 from workers.celery_app import make_celery
 
@@ -49,14 +53,22 @@ def acknowledgement_file(mail_dir: Path, offer_id: int) -> Path:
     return mail_dir / f"offer-acknowledgement_{offer_id}.eml"
 
 
-def acknowledgements(app: Flask) -> list[OutboxMessage]:
-    return [row for row in outbox_rows(app) if row.task_name == ACKNOWLEDGE_TASK]
+def acknowledgement_email(app: Flask, offer_id: int) -> EmailMessage:
+    """The offer's acknowledgement email row, the only email a submission writes."""
+    [email] = email_rows(app)
+    assert email.idempotency_key == f"offer-acknowledgement:{offer_id}"
+    return email
 
 
-def acknowledgements_in_broker(redis: RedisServer) -> dict[str, list[list]]:
-    """The args of each acknowledgement task queued in, or taken from, the broker."""
+def deliveries(app: Flask) -> list[OutboxMessage]:
+    """The outbox rows of email delivery tasks."""
+    return [row for row in outbox_rows(app) if row.task_name == TaskName.DELIVER_EMAIL]
+
+
+def deliveries_in_broker(redis: RedisServer) -> dict[str, list[list]]:
+    """The args of each email delivery task queued in, or taken from, the broker."""
     return {
-        where: [args for task, args in messages if task == ACKNOWLEDGE_TASK]
+        where: [args for task, args in messages if task == TaskName.DELIVER_EMAIL]
         for where, messages in broker_messages(redis).items()
     }
 
@@ -115,10 +127,17 @@ def test_an_offer_submitted_while_the_broker_is_down_is_saved_and_acknowledged_l
         assert offer.reference is not None
         assert re.fullmatch(rf"SA-\d{{4}}-{draft.id:05d}", offer.reference)
         reference = offer.reference
-    [message] = acknowledgements(app)
-    assert (message.args, message.sent_at) == ([draft.id], None)
+    # The email is written, to the submitter, and waits unsent with its delivery task.
+    email = acknowledgement_email(app, draft.id)
+    assert (email.status, email.attempts, email.to_address) == (
+        EmailStatus.PENDING,
+        0,
+        submitter.email,
+    )
+    [message] = deliveries(app)
+    assert (message.args, message.sent_at) == ([email.id], None)
     assert all(row.sent_at is None for row in outbox_rows(app))
-    assert email_rows(app) == []
+    assert delivered(mail_dir) == []
 
     redis_server.start()
     services.worker("worker", worker_env)
@@ -128,13 +147,10 @@ def test_an_offer_submitted_while_the_broker_is_down_is_saved_and_acknowledged_l
     content = eml.read_text()
     assert f"To: {submitter.email}" in content
     assert f"Subject: We have received your offer {reference}" in content
-    [email] = email_rows(app)
-    assert (email.status, email.attempts, email.to_address) == ("sent", 1, submitter.email)
-    [message] = acknowledgements(app)
+    [sent] = email_rows(app)
+    assert (sent.id, sent.status, sent.attempts) == (email.id, EmailStatus.SENT, 1)
+    [message] = deliveries(app)
     assert message.sent_at is not None
-    with app.app_context():
-        offer = db.session.get(Offer, draft.id)
-        assert offer is not None and offer.acknowledged_at is not None
 
 
 def test_a_worker_killed_while_delivering_does_not_lose_the_email(
@@ -146,8 +162,9 @@ def test_a_worker_killed_while_delivering_does_not_lose_the_email(
     mail_dir: Path,
 ) -> None:
     settings = {**worker_env, "BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
+    email_id = acknowledgement_email(app, submitted_offer.id).id
     # The first worker holds every delivery for a minute after writing the .part file.
-    doomed = services.worker("doomed", {**settings, "FAULT_DELIVERY_DELAY_SECONDS": "60"})
+    doomed = services.worker("doomed", {**settings, DELIVERY_DELAY: "60"}, app=FAULT_APP)
 
     def mid_delivery() -> bool:
         rows = email_rows(app)
@@ -157,26 +174,25 @@ def test_a_worker_killed_while_delivering_does_not_lose_the_email(
     taken_by = time.monotonic()
     doomed.kill()
 
-    # The attempt died with its transaction: the row is as the task first wrote it.
+    # The attempt died with its transaction: the row is as the submission wrote it.
     [email] = email_rows(app)
     assert (email.status, email.attempts, email.sent_at) == (EmailStatus.PENDING, 0, None)
     assert delivered(mail_dir) == []
     # The message the dead worker took waits, unacknowledged, in Redis.
-    assert acknowledgements_in_broker(redis_server) == {
-        "queued": [],
-        "unacked": [[submitted_offer.id]],
-    }
+    assert deliveries_in_broker(redis_server) == {"queued": [], "unacked": [[email_id]]}
 
     # Redis hands the message on once its visibility timeout has passed; a new
     # worker sweeps for such messages as it starts.
     time.sleep(max(0.0, taken_by + VISIBILITY_TIMEOUT + 1 - time.monotonic()))
     replacement = services.worker("replacement", settings)
-    eml, email_id = wait_until_sent(app, mail_dir, submitted_offer.id, services)
+    eml, sent_id = wait_until_sent(app, mail_dir, submitted_offer.id, services)
+    assert sent_id == email_id
     # The very message the dead worker took, not a new one.
-    [task_id] = re.findall(rf"{re.escape(ACKNOWLEDGE_TASK)}\[([0-9a-f-]+)\] received", doomed.log())
-    assert f"{ACKNOWLEDGE_TASK}[{task_id}] received" in replacement.log()
+    received = rf"{re.escape(TaskName.DELIVER_EMAIL)}\[([0-9a-f-]+)\] received"
+    [task_id] = re.findall(received, doomed.log())
+    assert re.findall(received, replacement.log()) == [task_id]
     wait_for(
-        lambda: acknowledgements_in_broker(redis_server) == {"queued": [], "unacked": []},
+        lambda: deliveries_in_broker(redis_server) == {"queued": [], "unacked": []},
         DELIVERY_TIMEOUT,
         message=services.describe,
     )
@@ -202,14 +218,14 @@ def test_a_redelivered_task_does_not_send_an_email_already_sent(
     written = eml.stat()
 
     # The same task again, as a broker redelivers it.
-    task_id = celery_app.send_task(ACKNOWLEDGE_TASK, args=[submitted_offer.id]).id
+    task_id = celery_app.send_task(TaskName.DELIVER_EMAIL, args=[before.id]).id
     wait_for(
         lambda: f"[{task_id}] succeeded" in worker.log(),
         DELIVERY_TIMEOUT,
         message=worker.describe,
     )
 
-    assert acknowledgements_in_broker(redis_server) == {"queued": [], "unacked": []}
+    assert deliveries_in_broker(redis_server) == {"queued": [], "unacked": []}
     assert delivered(mail_dir) == [eml]
     assert partial(mail_dir) == []
     assert (eml.stat().st_mtime_ns, eml.stat().st_ino) == (written.st_mtime_ns, written.st_ino)
@@ -253,13 +269,13 @@ def test_a_rolled_back_transaction_publishes_no_task(
         gone = Offer(organisation_id=user.organisation_id, created_by_id=user.id, name="Gone")
         db.session.add(gone)
         db.session.flush()
-        outbox.enqueue(ACKNOWLEDGE_TASK, gone.id)
+        outbox.enqueue(TaskName.SCORE_OFFER, gone.id)
         db.session.flush()
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
         db.session.rollback()
 
-        # A submission whose commit the database refuses, after the offer update and
-        # the outbox insert succeeded.
+        # A submission whose commit the database refuses, after the offer update, the
+        # email and the outbox inserts succeeded.
         db.session.execute(text(REFUSE_OUTBOX))
         db.session.commit()
         with pytest.raises(DBAPIError, match="outbox refused by the test"):
@@ -267,6 +283,7 @@ def test_a_rolled_back_transaction_publishes_no_task(
         db.session.rollback()
 
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+        assert db.session.scalar(select(func.count(EmailMessage.id))) == 0
         assert db.session.scalar(select(func.count(Offer.id))) == 1
         offer, _ = offer_and_user()
         assert (offer.status, offer.reference) == (OfferStatus.DRAFT, None)
@@ -279,7 +296,8 @@ def test_a_rolled_back_transaction_publishes_no_task(
         db.session.commit()
         assert offers.submit(*offer_and_user(), "Sam Submitter")
         assert outbox.relay_pending(tasks._publish) >= 1
-    assert acknowledgements_in_broker(redis_server) == {"queued": [[draft.id]], "unacked": []}
+    email = acknowledgement_email(app, draft.id)
+    assert deliveries_in_broker(redis_server) == {"queued": [[email.id]], "unacked": []}
 
 
 def test_the_relay_gives_up_on_a_broker_that_does_not_answer(
@@ -300,6 +318,9 @@ def test_the_relay_gives_up_on_a_broker_that_does_not_answer(
 
     assert sent == 0
     assert seconds < 5
-    [message] = acknowledgements(app)
-    assert (message.args, message.sent_at, message.attempts) == ([submitted_offer.id], None, 1)
+    email = acknowledgement_email(app, submitted_offer.id)
+    [message] = deliveries(app)
+    assert (message.args, message.sent_at, message.attempts) == ([email.id], None, 1)
     assert message.last_error
+    # The relay stopped at the first failure: nothing of the submission was sent.
+    assert [row.sent_at for row in outbox_rows(app)] == [None, None]

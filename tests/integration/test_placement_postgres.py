@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from tests import factories
-from triage import db
+from triage import clock, db
 from triage.models import Nomination, PlacementUnit, User, WaitingPerson
 from triage.models.placement import PersonStatus, UnitSource
 from triage.services.placement import nominations
@@ -65,10 +65,10 @@ def test_two_officers_cannot_both_take_the_last_place(app: Flask) -> None:
             policy = policy_in_force()
             start.wait()
             try:
-                nominations.nominate(unit, person, actor, policy, date.today())
+                nominations.nominate(unit, person, actor, policy, clock.today_uk())
                 outcomes.append("nominated")
             except nominations.NominationRefused as refused:
-                db.session.rollback()
+                # nominate owns its transaction: a refusal is already rolled back.
                 outcomes.append(str(refused))
 
     threads = [

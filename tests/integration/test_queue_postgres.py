@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import update
 
 from tests import factories
-from tests.factories import soup
 from tests.dashboard.test_stage_times import DASHBOARD, known_histories, stages_table
+from tests.factories import soup
 from triage import db
 from triage.models import Offer
 from workers import tasks

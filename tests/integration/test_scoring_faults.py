@@ -26,11 +26,14 @@ from sqlalchemy.orm import scoped_session
 from tests import factories
 from tests.factories import csrf_token, error_summary, sign_in
 from tests.integration.helpers import (
+    FAULT_APP,
+    SCORING_DELAY,
     Service,
     Services,
     black_hole,
     bounded,
     broker_messages,
+    email_rows,
     outbox_rows,
     submit_offer,
     wait_for,
@@ -40,8 +43,7 @@ from triage import db
 from triage.models import Offer, OfferScore, OutboxMessage, User
 from triage.models.offers import OfferStatus
 from triage.services import offers, outbox, scoring
-from triage.services.offers import ACKNOWLEDGE_TASK
-from triage.services.scoring import SCORE_TASK
+from triage.tasks import TaskName
 from workers import tasks
 
 pytestmark = pytest.mark.integration
@@ -85,7 +87,7 @@ def all_scored(app: Flask, offer_ids: list[int]) -> bool:
 def score_tasks_in_broker(redis: RedisServer) -> dict[str, list[list[Any]]]:
     """The args of each score task queued in, or taken from, the broker."""
     return {
-        where: [args for task, args in messages if task == SCORE_TASK]
+        where: [args for task, args in messages if task == TaskName.SCORE_OFFER]
         for where, messages in broker_messages(redis).items()
     }
 
@@ -109,7 +111,7 @@ def explain(
 def score_task_ids(worker: Service) -> list[str]:
     """The id of each score task the worker received, in order (a retry or a
     redelivery is received again under the same id)."""
-    return re.findall(rf"{re.escape(SCORE_TASK)}\[([0-9a-f-]+)\] received", worker.log())
+    return re.findall(rf"{re.escape(TaskName.SCORE_OFFER)}\[([0-9a-f-]+)\] received", worker.log())
 
 
 def wait_until_ready(worker: Service) -> None:
@@ -161,7 +163,7 @@ def test_a_worker_killed_mid_score_leaves_the_offer_to_a_replacement_that_scores
     offer_id = submitted_offer.id
     settings = {**worker_env, "BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
     # The first worker sleeps for a minute after running the rules, before it saves.
-    doomed = services.worker("doomed", {**settings, "FAULT_SCORING_DELAY_SECONDS": "60"})
+    doomed = services.worker("doomed", {**settings, SCORING_DELAY: "60"}, app=FAULT_APP)
 
     wait_for(
         lambda: scoring_state(app, [offer_id]) == {offer_id: (OfferStatus.SCORING, 0)},
@@ -227,7 +229,7 @@ def test_the_same_score_task_run_twice_at_once_writes_one_score(
         return score_offer(offer_id, run_id)
 
     monkeypatch.setattr(scoring, "score_offer", counting_score_offer)
-    task = celery_app.tasks[SCORE_TASK]
+    task = celery_app.tasks[TaskName.SCORE_OFFER]
 
     for offer_id in offer_ids:
         # Each run as a worker runs it: in the task's app context, in its own thread
@@ -253,8 +255,10 @@ def test_the_same_score_task_delivered_to_two_workers_at_once_and_again_later_wr
     offer_id = submitted_offer.id
     # No beat: the test publishes the task itself, as a broker redelivering it would.
     # Each run sleeps after the rules, so both are scoring at once.
-    slow = {**worker_env, "FAULT_SCORING_DELAY_SECONDS": "1"}
-    workers = [services.worker(name, slow, beat=False) for name in ("first", "second")]
+    slow = {**worker_env, SCORING_DELAY: "1"}
+    workers = [
+        services.worker(name, slow, beat=False, app=FAULT_APP) for name in ("first", "second")
+    ]
     for worker in workers:
         wait_until_ready(worker)
 
@@ -264,14 +268,14 @@ def test_the_same_score_task_delivered_to_two_workers_at_once_and_again_later_wr
         return sum(worker.log().count(f"[{task_id}] succeeded") for worker in workers)
 
     for _ in range(2):
-        celery_app.send_task(SCORE_TASK, args=[offer_id], task_id=task_id)
+        celery_app.send_task(TaskName.SCORE_OFFER, args=[offer_id], task_id=task_id)
     wait_for(lambda: succeeded() == 2, TIMEOUT, message=services.describe)
     # Each worker took one copy (a worker holds one message at a time).
     assert [score_task_ids(worker) for worker in workers] == [[task_id], [task_id]]
     assert scoring_state(app, [offer_id]) == {offer_id: SCORED_ONCE}
 
     # Once more, after both finished.
-    celery_app.send_task(SCORE_TASK, args=[offer_id], task_id=task_id)
+    celery_app.send_task(TaskName.SCORE_OFFER, args=[offer_id], task_id=task_id)
     wait_for(lambda: succeeded() == 3, TIMEOUT, message=services.describe)
     wait_for(
         lambda: score_tasks_in_broker(redis_server) == {"queued": [], "unacked": []},
@@ -313,8 +317,11 @@ def test_an_offer_submitted_while_redis_is_down_is_scored_once_it_is_back(
     # Saved with its tasks, none of them sent.
     rows = outbox_rows(app)
     assert all(row.sent_at is None for row in rows)
-    assert [row.args for row in rows if row.task_name == SCORE_TASK] == [[draft.id]]
-    assert [row.args for row in rows if row.task_name == ACKNOWLEDGE_TASK] == [[draft.id]]
+    assert [row.args for row in rows if row.task_name == TaskName.SCORE_OFFER] == [[draft.id]]
+    # The acknowledgement email, written with the submission, waits for its delivery.
+    [email] = email_rows(app)
+    assert email.idempotency_key == f"offer-acknowledgement:{draft.id}"
+    assert [row.args for row in rows if row.task_name == TaskName.DELIVER_EMAIL] == [[email.id]]
 
     redis_server.start()
     worker = services.worker("worker", worker_env)
@@ -323,7 +330,7 @@ def test_an_offer_submitted_while_redis_is_down_is_scored_once_it_is_back(
 
     assert scoring_state(app, [draft.id]) == {draft.id: SCORED_ONCE}
     assert len(score_task_ids(worker)) == 1
-    [relayed] = [row for row in outbox_rows(app) if row.task_name == SCORE_TASK]
+    [relayed] = [row for row in outbox_rows(app) if row.task_name == TaskName.SCORE_OFFER]
     assert relayed.sent_at is not None
     assert relayed.attempts == 1
 
@@ -369,7 +376,7 @@ def test_an_offer_that_cannot_be_scored_fails_after_bounded_attempts_and_the_que
     worker = services.worker("worker", {**worker_env, "SCORE_RETRY_BASE_SECONDS": "0.5"})
 
     # The bad offer has failed once and waits for its retry: more offers arrive.
-    retry = re.compile(rf"{re.escape(SCORE_TASK)}\[[0-9a-f-]+\] retry: Retry in ")
+    retry = re.compile(rf"{re.escape(TaskName.SCORE_OFFER)}\[[0-9a-f-]+\] retry: Retry in ")
     wait_for(lambda: retry.search(worker.log()), TIMEOUT, message=worker.describe)
     after = [submit_offer(app, submitter).id for _ in range(2)]
     good = [*before, *after]
@@ -403,7 +410,7 @@ BEGIN
 END $$;
 CREATE CONSTRAINT TRIGGER refuse_score_task AFTER INSERT ON outbox_messages
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-    WHEN (NEW.task_name = '{SCORE_TASK}') EXECUTE FUNCTION refuse_score_task();
+    WHEN (NEW.task_name = '{TaskName.SCORE_OFFER}') EXECUTE FUNCTION refuse_score_task();
 """
 
 
@@ -484,7 +491,7 @@ def test_every_good_offer_ends_scored_exactly_once_through_a_killed_worker(
     bad = submit_offer(app, submitter).id
     break_offer(app, bad)
     # Each score takes a moment, so the worker is killed while scoring.
-    doomed = services.worker("doomed", {**settings, "FAULT_SCORING_DELAY_SECONDS": "0.2"})
+    doomed = services.worker("doomed", {**settings, SCORING_DELAY: "0.2"}, app=FAULT_APP)
 
     def mid_stream() -> bool:
         seen = statuses(app, first)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -16,8 +16,9 @@ from tests.placement.helpers import (
     unit_ids,
     waiting_list_csv,
 )
-from triage import db
+from triage import clock, db
 from triage.models import AuditEvent, Nomination, Offer, PlacementUnit, WaitingPerson
+from triage.services.audit import AuditAction
 from triage.services.placement import units as unit_service
 
 
@@ -48,7 +49,7 @@ def test_an_approved_offer_refers_its_homes_to_the_placement_team(app, submitter
     assert not any(unit.features_confirmed for unit in units)
     assert {unit.postcode_district for unit in units} == {"LE1"}
     actions = [event.action for event in factories.rows(AuditEvent, offer_id=offer_id)]
-    assert "units_referred" in actions
+    assert AuditAction.UNITS_REFERRED in actions
 
 
 def test_a_shared_house_is_one_home_with_a_place_per_room(app, submitter):
@@ -157,7 +158,7 @@ def test_a_decline_can_make_a_person_unavailable_until_a_date(app, submitter, of
         officer_client, url, url, {"outcome": "declined", "seen_status": "nominated"}
     )
     assert "Enter why it was declined" in factories.error_summary(missing_reason)
-    later = date.today() + timedelta(days=60)
+    later = clock.today_uk() + timedelta(days=60)
     declined = post_page_form(
         officer_client,
         url,
@@ -229,7 +230,7 @@ def test_the_proposal_fills_free_places_and_wheelchair_users_wait_for_a_confirme
     )
     assert confirmed.status_code == 302
     assert proposed()["P-0002"] == home.reference
-    assert "home_changed" in [event.action for event in factories.rows(AuditEvent)]
+    assert AuditAction.HOME_CHANGED in [event.action for event in factories.rows(AuditEvent)]
 
 
 def test_a_vacancy_is_registered_and_bad_input_is_explained(officer_client):

@@ -4,7 +4,7 @@ work, the download that imports again, and hidden fields that are not ids."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -19,6 +19,7 @@ from tests.placement.helpers import (
     upload_list,
     waiting_list_csv,
 )
+from triage import clock
 from triage.models import Nomination, WaitingPerson
 from triage.services.placement import units as unit_service
 
@@ -129,9 +130,9 @@ def test_a_move_in_date_cannot_be_in_the_future_or_before_the_nomination(
     import_list(officer_client, waiting_list_csv(row("P-0001")))
     nomination = nominate(officer_client, unit_id, "P-0001")
     for when, message in [
-        (date.today() + timedelta(days=3), "Date moved in must be today or in the past"),
+        (clock.today_uk() + timedelta(days=3), "Date moved in must be today or in the past"),
         (
-            date.today() - timedelta(days=30),
+            clock.today_uk() - timedelta(days=30),
             "Date moved in must be on or after the date of the nomination",
         ),
     ]:
@@ -154,7 +155,7 @@ def test_a_reimport_keeps_the_date_a_decline_set(app, submitter, officer_client)
     data = waiting_list_csv(row("P-0001"))
     import_list(officer_client, data)
     nomination = nominate(officer_client, unit_id, "P-0001")
-    later = date.today() + timedelta(days=90)
+    later = clock.today_uk() + timedelta(days=90)
     outcome(
         officer_client,
         nomination,
@@ -215,3 +216,38 @@ def test_offers_approved_before_placement_existed_can_be_referred(app, submitter
     again = runner.invoke(refer_approved_offers_command)
     assert "Referred 0 approved offers." in again.output
     assert len(unit_ids(offer_id)) == 8
+
+
+def test_an_outcome_that_loses_a_race_saves_nothing(
+    app, submitter, placement_officer, officer_client
+):
+    """The person's record changed between loading it and saving a move-in (another
+    officer's edit): the version in its UPDATE no longer matches, so the outcome is
+    refused and nothing of it is saved."""
+    from sqlalchemy import update
+
+    from triage import db
+    from triage.models import User
+    from triage.models.placement import NominationStatus
+    from triage.services.placement import nominations
+
+    unit_id = unit_ids(approved_offer(app, submitter))[0]
+    import_list(officer_client, waiting_list_csv(row("P-0001")))
+    nomination = nominate(officer_client, unit_id, "P-0001")
+    with app.app_context():
+        officer = db.session.get(User, placement_officer.id)
+        stored = db.session.get(Nomination, nomination.id)
+        person = stored.person
+        who = person.id
+        db.session.execute(
+            update(WaitingPerson)
+            .where(WaitingPerson.id == who)
+            .values(version=person.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        with pytest.raises(nominations.NominationRefused, match="changed since you opened"):
+            nominations.record_outcome(
+                stored, NominationStatus.MOVED_IN, officer, seen_status="nominated"
+            )
+    assert factories.get(Nomination, nomination.id).status == "nominated"
+    assert factories.get(WaitingPerson, who).status == "waiting"

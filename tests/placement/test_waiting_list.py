@@ -13,6 +13,7 @@ from tests import factories
 from tests.factories import error_summary, soup, text
 from tests.placement.helpers import import_list, row, upload_list, waiting_list_csv
 from triage.models import AuditEvent, WaitingListImport, WaitingPerson
+from triage.services.audit import AuditAction
 
 INJECTION = '=HYPERLINK("http://example.com/steal","click me")'
 
@@ -108,7 +109,10 @@ def test_views_and_changes_are_audited_by_id_without_content(app, officer_client
     assert page.status_code == 200
     assert "Quiet, likes music" in page.text
     events = factories.rows(AuditEvent, person_id=person.id)
-    assert [event.action for event in events] == ["person_added", "person_viewed"]
+    assert [event.action for event in events] == [
+        AuditAction.PERSON_ADDED,
+        AuditAction.PERSON_VIEWED,
+    ]
     for event in factories.rows(AuditEvent):
         assert "Quiet" not in (event.detail or "")
         assert "P-0001" not in (event.detail or "")
@@ -175,11 +179,42 @@ def test_an_edit_made_on_an_old_page_is_refused(officer_client):
     assert factories.get(WaitingPerson, person.id).priority == "urgent"
 
 
+def test_an_edit_that_loses_a_race_saves_nothing(app, placement_officer, officer_client):
+    """Another officer's change lands between loading the record and saving this
+    edit: the version in the UPDATE no longer matches, so nothing is saved."""
+    from dataclasses import replace
+
+    from sqlalchemy import update
+
+    from rules.matching.people import Priority
+    from triage import db
+    from triage.models import User
+    from triage.models.placement import PersonStatus
+    from triage.services.placement import waiting_list
+
+    import_list(officer_client, waiting_list_csv(row("P-0001")))
+    (person,) = factories.rows(WaitingPerson)
+    with app.app_context():
+        officer = db.session.get(User, placement_officer.id)
+        stored = db.session.get(WaitingPerson, person.id)
+        seen = stored.version
+        db.session.execute(
+            update(WaitingPerson)
+            .where(WaitingPerson.id == stored.id)
+            .values(version=seen + 1)
+            .execution_options(synchronize_session=False)
+        )
+        edited = replace(stored.as_person(), priority=Priority.URGENT)
+        with pytest.raises(waiting_list.PersonChanged):
+            waiting_list.change(stored, edited, officer, PersonStatus.WAITING, seen_version=seen)
+    assert factories.get(WaitingPerson, person.id).priority == "high"
+    assert factories.rows(AuditEvent, action=AuditAction.PERSON_CHANGED) == []
+
+
 def test_an_upload_never_confirmed_is_deleted_after_a_day(app, officer_client):
     from datetime import timedelta
 
-    from triage import db
-    from triage.models.types import utcnow
+    from triage import clock, db
     from workers import tasks
 
     upload_list(officer_client, waiting_list_csv(row("P-0001")))
@@ -187,7 +222,7 @@ def test_an_upload_never_confirmed_is_deleted_after_a_day(app, officer_client):
     with app.app_context():
         assert tasks.purge_abandoned_imports() == 0
         stored = db.session.get(WaitingListImport, pending.id)
-        stored.uploaded_at = utcnow() - timedelta(hours=25)
+        stored.uploaded_at = clock.now() - timedelta(hours=25)
         db.session.commit()
         assert tasks.purge_abandoned_imports() == 1
         assert tasks.purge_abandoned_imports() == 0

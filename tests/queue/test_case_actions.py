@@ -43,7 +43,8 @@ def test_a_commissioner_assigns_requests_information_and_the_submitter_answers(
     )
     assert asked.status_code == 302
     assert factories.get(Offer, offer.id).status == "information_requested"
-    assert factories.count(EmailMessage) == 1  # the request, emailed to the submitter
+    # The acknowledgement of the submission, and the request emailed to the submitter.
+    assert factories.count(EmailMessage) == 2
 
     owner = factories.signed_in_client(app, submitter)
     mine = owner.get(f"/offers/{offer.id}")
@@ -66,7 +67,7 @@ def test_a_commissioner_assigns_requests_information_and_the_submitter_answers(
     assert factories.get(Offer, offer.id).status == "under_review"
     timeline = text(staff.get(f"/queue/offers/{offer.id}"))
     assert "Attached to this message." in timeline
-    assert "Respond (information requested to under review)" in timeline
+    assert "Submitter responded (information requested to under review)" in timeline
 
 
 def test_deciding_needs_reasons_and_a_decline_names_its_concern(app, submitter, commissioner):

@@ -67,7 +67,8 @@ def test_a_note_shows_on_the_case_page_and_timeline_and_is_audited_without_its_t
     assert "Provider known to us. Good record." in note_text
     assert commissioner.user.full_name in note_text  # the author
     assert "Your note has been added" in text(page)
-    assert f"Note by {commissioner.user.full_name}. Note added" in text(page)  # the timeline
+    # The timeline, with the audit trail's name for the event.
+    assert f"Internal note added by {commissioner.user.full_name}. Note added" in text(page)
 
     [event] = factories.rows(AuditEvent, offer_id=offer.id, action="note")
     assert (event.actor_id, event.detail) == (commissioner.id, "Note added")

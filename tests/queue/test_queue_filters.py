@@ -18,14 +18,13 @@ from sqlalchemy import event, update
 from tests import factories
 from tests.factories import csrf_token, error_messages, soup, text
 from tests.web.checks import assert_error_summary
-from triage import db
+from triage import clock, db
 from triage.cli import upgrade_database
 from triage.models import EmailMessage, Offer, OfferScore, StaffNotification, User
 from triage.models.scores import OfferScoreVerdict
 from triage.queue.filters import RULE_TITLES
 from triage.queue.views import PAGE_SIZE
 from triage.services import decisions, scoring
-from triage.template_helpers import UK
 from workers import tasks
 
 ORDER = "in priority order: red flags, band, score, then longest waiting"
@@ -576,7 +575,7 @@ def test_the_csv_holds_what_the_queue_shows(app, staff_client, submitter, office
         "LE1 6ZG",
         organisation,
         "Scored",
-        submitted.astimezone(UK).date().isoformat(),
+        submitted.astimezone(clock.UK).date().isoformat(),
         "25",
         "yes",
         "",
@@ -775,7 +774,9 @@ def test_assigning_needs_offers_and_an_officer(
     assert message in error_messages(response)
     # The page is shown again as it was, with what was ticked still ticked.
     assert _refs(response) == [_ref(offer.id)]
-    assert factories.form_values(response).get("offers", []) == ([f"{offer.id}:1"] if refs else [])
+    version = factories.get(Offer, offer.id).version
+    ticked = [f"{offer.id}:{version}"] if refs else []
+    assert factories.form_values(response).get("offers", []) == ticked
     assert factories.get(Offer, offer.id).assigned_to_id is None
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests import factories
 from triage import db
-from triage.models import Offer, OfferScore, OutboxMessage
+from triage.models import AuditEvent, Offer, OfferScore, OutboxMessage, User
 from triage.models.offers import OfferStatus
 from triage.services import scoring
 from workers import tasks
@@ -29,7 +29,8 @@ def test_submitting_queues_scoring_in_the_same_transaction(app, submitter):
         names = db.session.scalars(
             select(OutboxMessage.task_name).where(OutboxMessage.sent_at.is_(None))
         ).all()
-    assert sorted(names) == ["offers.acknowledge_submission", "offers.score"]
+    # Scoring, and the delivery of the acknowledgement email written with it.
+    assert sorted(names) == ["email.deliver", "offers.score"]
 
 
 def test_the_worker_scores_an_offer_once_however_often_it_runs(app, submitter):
@@ -40,6 +41,18 @@ def test_the_worker_scores_an_offer_once_however_often_it_runs(app, submitter):
     scores = _scores(app, offer.id)
     assert len(scores) == 1
     assert _status(app, offer.id) == OfferStatus.SCORED
+    with app.app_context():
+        trail = db.session.execute(
+            select(AuditEvent.action, AuditEvent.from_status, AuditEvent.to_status)
+            .where(AuditEvent.offer_id == offer.id)
+            .order_by(AuditEvent.id)
+        ).all()
+    # Every status change on the trail, once, though the task ran twice.
+    assert [tuple(row) for row in trail] == [
+        ("submit", "draft", "submitted"),
+        ("scoring_started", "submitted", "scoring"),
+        ("scored", "scoring", "scored"),
+    ]
     score = scores[0]
     assert score.policy_version == "2026-04-01"
     assert [result["rule"] for result in score.results][0] == "rent_affordability"
@@ -63,15 +76,24 @@ def test_an_offer_that_cannot_be_scored_ends_visibly_failed_after_bounded_attemp
     assert _scores(app, offer.id) == []
 
 
-def test_retrying_a_failed_offer_queues_it_again(app, submitter):
+def test_retrying_a_failed_offer_queues_it_again(app, submitter, commissioner):
     offer = factories.submitted_offer(submitter)
     with app.app_context():
         scoring.mark_failed(offer.id, "ValueError: boom")
-        assert scoring.retry_scoring(offer.id) is True
-        assert scoring.retry_scoring(offer.id) is False  # already back in the queue
+        stored = db.session.get(Offer, offer.id)
+        officer = db.session.get(User, commissioner.id)
+        seen = stored.version
+        assert scoring.retry_scoring(stored, officer, seen_version=seen) is True
+        # A second click on the same page: already back in the queue.
+        assert scoring.retry_scoring(stored, officer, seen_version=seen) is False
+        db.session.expire_all()
         stored = db.session.get(Offer, offer.id)
         assert stored.status == OfferStatus.SUBMITTED
         assert stored.scoring_error is None
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.offer_id == offer.id).order_by(AuditEvent.id)
+        ).all()
+    assert actions == ["submit", "scoring_failed", "scoring_retried"]
 
 
 def test_approving_an_offer_reduces_need_and_rescoring_records_a_new_score(app, submitter):
@@ -141,20 +163,6 @@ def test_an_approval_rescores_the_open_offers_for_the_same_cohorts_only(app, sub
         ).all()
     assert [same_cohort.id, run.id] in queued
     assert not any(args[0] == other_cohort.id and len(args) == 2 for args in queued)
-
-
-def test_the_sweeper_requeues_acknowledgements_never_written(app, submitter):
-    from datetime import UTC, datetime, timedelta
-
-    from triage.services import offers as offer_service
-
-    offer = factories.submitted_offer(submitter)
-    with app.app_context():
-        later = datetime.now(UTC) + offer_service.ACKNOWLEDGE_AFTER + timedelta(minutes=1)
-        assert offer_service.resend_unacknowledged() == 0
-        assert offer_service.resend_unacknowledged(now=later) == 1
-        tasks.acknowledge_submission(offer.id)
-        assert offer_service.resend_unacknowledged(now=later) == 0
 
 
 def test_scoring_and_rescoring_appear_on_the_offers_timeline(app, submitter):

@@ -106,7 +106,6 @@ def test_the_offer_page_shows_everything_staff_need(app, staff_client, submitter
     assert saved.reference in page
     assert f"Organisation {organisation.name} (Registered provider or housing association)" in page
     assert "Status Submitted" in page
-    assert "Acknowledged Not yet" in page
     answers = summary_text(response)
     for expected in ("Postcode LE1 6ZG", "Core rent £150.00", "Age range 18 to 64"):
         assert expected in answers

@@ -11,8 +11,6 @@ from triage.auth.access import acting_user, staff_required
 from triage.models.users import NotificationFrequency
 from triage.services import notifications
 
-# Until triage/__init__.py registers triage.account.bp.
-blueprint = bp
 
 
 @bp.route("/notifications", methods=["GET", "POST"])

@@ -12,8 +12,6 @@ from triage.auth.access import acting_user, admin_required
 from triage.services import policy_admin, scoring
 from triage.services.policy import policy_in_force
 
-# Until triage/__init__.py registers triage.admin.policy_bp.
-blueprint = policy_bp
 
 
 @policy_bp.get("")

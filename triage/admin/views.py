@@ -11,8 +11,6 @@ from triage.auth.access import admin_required
 from triage.auth.service import EmailTaken, create_user, staff_accounts
 from triage.models.users import Role
 
-# Until triage/__init__.py registers triage.admin.bp.
-blueprint = bp
 
 
 @bp.get("/users")

@@ -19,8 +19,6 @@ from triage.auth.service import (
 from triage.models import User
 from triage.models.users import Role
 
-# Until triage/__init__.py registers triage.auth.bp.
-blueprint = bp
 
 SIGN_IN_PROBLEM = "Enter a correct email address and password"
 THROTTLED = (

@@ -18,8 +18,6 @@ from triage.services.placement import units as unit_service
 from triage.services.placement import waiting_list
 from triage.services.policy import policy_in_force
 
-# Until triage/__init__.py registers `triage.placement.bp`; then delete this line.
-blueprint = bp
 
 
 @bp.after_request

@@ -125,10 +125,7 @@ def _skipped_report() -> list[tuple[Offer | None, int, str]]:
 
 def assignable_officers() -> list[tuple[str, str]]:
     """The assign form's choices: officers whose accounts are open."""
-    return [
-        (str(person.id), person.name)
-        for person in active_officers(queue_service.officers())
-    ]
+    return [(str(person.id), person.name) for person in active_officers(queue_service.officers())]
 
 
 def band_choices(labelled: bool = False) -> list[tuple[str, str]]:

@@ -66,9 +66,7 @@ def csv_rows(
     for offer, organisation, score, assigned_name in rows:
         waiting = days_waiting(offer, now)
         submitted = (
-            offer.submitted_at.astimezone(clock.UK).date().isoformat()
-            if offer.submitted_at
-            else ""
+            offer.submitted_at.astimezone(clock.UK).date().isoformat() if offer.submitted_at else ""
         )
         red_flags = [
             rule["title"] for rule in (score.results if score else []) if rule["verdict"] == "red"

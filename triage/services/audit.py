@@ -43,6 +43,7 @@ class AuditAction(enum.StrEnum):
     # Placement.
     UNITS_REFERRED = "units_referred"
     VACANCY_REGISTERED = "vacancy_registered"
+    HOME_CHANGED = "home_changed"
     PERSON_VIEWED = "person_viewed"
     PERSON_ADDED = "person_added"
     PERSON_CHANGED = "person_changed"
@@ -82,6 +83,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.FLAG_RESOLVED: "Flag resolved",
     AuditAction.UNITS_REFERRED: "Homes referred to the placement team",
     AuditAction.VACANCY_REGISTERED: "Vacancy registered",
+    AuditAction.HOME_CHANGED: "Home's features confirmed",
     AuditAction.PERSON_VIEWED: "Waiting-list record viewed",
     AuditAction.PERSON_ADDED: "Waiting-list record added",
     AuditAction.PERSON_CHANGED: "Waiting-list record changed",

@@ -77,9 +77,7 @@ class BulkAssignment:
     skipped: list[tuple[int, NotAssigned]] = field(default_factory=list)
 
 
-def assign_several(
-    chosen: Iterable[tuple[int, int]], officer: User, actor: User
-) -> BulkAssignment:
+def assign_several(chosen: Iterable[tuple[int, int]], officer: User, actor: User) -> BulkAssignment:
     """Assign each of the `chosen` offers (id, version the officer saw) to `officer`,
     then send the officer one email for the batch. An offer that changed meanwhile,
     or whose status does not allow it, is left as it is and reported."""

@@ -4,6 +4,7 @@ until someone resolves it with a note; both steps are audited and kept."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+
 from sqlalchemy import func, select, update
 
 from triage import clock, db

@@ -23,7 +23,6 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from rules.policy_data import RULE_NAMES, Policy
 from triage import db
-from triage.auth.access import DECIDERS
 from triage.models import (
     AuditEvent,
     Offer,
@@ -35,11 +34,15 @@ from triage.models import (
 )
 from triage.models.offers import OPEN_STATUSES
 from triage.models.scores import OfferScoreVerdict
+from triage.models.users import Role
 
 # Offers on a page of the queue, and the most bulk assignment takes at once.
 PAGE_SIZE = 50
 # The officer filter's value for offers nobody has yet.
 UNASSIGNED = "unassigned"
+# Who can be assigned an offer: those who may decide on it (the same roles as
+# triage.auth.access.DECIDERS, which a service cannot import).
+ASSIGNABLE_ROLES = (Role.COMMISSIONER, Role.ADMIN)
 
 Columns = TypeVarTuple("Columns")
 # The sort keys: an expression, and whether it sorts in descending order.
@@ -100,7 +103,7 @@ def officers() -> list[Officer]:
     one query; accounts since closed too, as offers may still be assigned to them."""
     rows = db.session.execute(
         select(User.id, User.full_name, User.is_active)
-        .where(User.role.in_([role.value for role in DECIDERS]))
+        .where(User.role.in_([role.value for role in ASSIGNABLE_ROLES]))
         .order_by(User.full_name, User.id)
     )
     return [Officer(row.id, row.full_name, row.is_active) for row in rows]
@@ -109,7 +112,7 @@ def officers() -> list[Officer]:
 def officer(user_id: int) -> User | None:
     """The officer, if `user_id` is someone who can be assigned an offer."""
     user = db.session.get(User, user_id)
-    return user if user is not None and user.has_role(*DECIDERS) else None
+    return user if user is not None and user.has_role(*ASSIGNABLE_ROLES) else None
 
 
 # --- Filters -----------------------------------------------------------------------
@@ -252,7 +255,7 @@ def in_queue_order(
 # --- The queue, read ------------------------------------------------------------------
 
 # (offer, organisation, newest score or None, assigned officer's name or None)
-QueueRow = Row[tuple[Offer, Organisation, OfferScore | None, str | None]]
+QueueRow = Row[Offer, Organisation, OfferScore | None, str | None]
 
 
 def filtered_queue(
@@ -291,12 +294,12 @@ def queue_page(policy: Policy, filters: QueueFilters, page: int, page_size: int)
     rows = db.session.execute(
         filtered_queue(policy, filters, limit=page_size, offset=(number - 1) * page_size)
     ).all()
-    return QueuePage(rows, number, pages, total)  # type: ignore[arg-type]
+    return QueuePage(rows, number, pages, total)
 
 
 def every_row(policy: Policy, filters: QueueFilters) -> Sequence[QueueRow]:
     """Every offer the filters pass, in queue order (the CSV download)."""
-    return db.session.execute(filtered_queue(policy, filters)).all()  # type: ignore[return-value]
+    return db.session.execute(filtered_queue(policy, filters)).all()
 
 
 def submitted_offers(offer_ids: Iterable[int]) -> dict[int, Offer]:

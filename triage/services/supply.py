@@ -437,26 +437,19 @@ class Dashboard:
 _latest: dict[tuple[object, ...], Dashboard] = {}
 
 
-def placement_changes() -> tuple[object, ...]:
+def placement_changes() -> tuple[int, ...]:
     """What changes whenever the placement figures can: how many waiting-list
-    records and nominations there are, and their versions and times of change
-    (each bumped by every write). One query."""
-    people = (
+    records and nominations there are, and the sums of their versions (each the
+    mapper's version_id_col, bumped by every write to the row). One query."""
+    row = db.session.execute(
         select(
-            func.count(WaitingPerson.id),
-            func.coalesce(func.sum(WaitingPerson.version), 0),
-            func.max(WaitingPerson.updated_at),
+            select(func.count()).select_from(WaitingPerson).scalar_subquery(),
+            select(func.sum(WaitingPerson.version)).scalar_subquery(),
+            select(func.count()).select_from(Nomination).scalar_subquery(),
+            select(func.sum(Nomination.version)).scalar_subquery(),
         )
-        .select_from(WaitingPerson)
-        .subquery("people")
-    )
-    nominations = (
-        select(func.count(Nomination.id), func.max(Nomination.id), func.max(Nomination.updated_at))
-        .select_from(Nomination)
-        .subquery("nominations")
-    )
-    row = db.session.execute(select(people, nominations)).one()
-    return tuple(row)
+    ).one()
+    return tuple(int(value or 0) for value in row)
 
 
 def dashboard(policy: Policy) -> Dashboard:

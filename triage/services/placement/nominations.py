@@ -156,27 +156,28 @@ def record_outcome(
             f"{outcome.value.replace('_', ' ')}."
         )
     person = nomination.person
-    nomination.status = outcome
-    closed: list[Nomination] = []
-    if outcome is NominationStatus.DECLINED:
-        nomination.decline_reason = reason
-        if unavailable_until is not None:
-            person.unavailable_until = unavailable_until
     if outcome is NominationStatus.MOVED_IN and person.status != PersonStatus.WAITING:
         raise NominationRefused(
             f"{person.reference} is not on the waiting list: they have moved in elsewhere or left it."
         )
-    if outcome is NominationStatus.MOVED_OUT:
-        person.status = PersonStatus.REMOVED
-    if outcome is NominationStatus.MOVED_IN:
-        nomination.moved_in_on = moved_in_on or clock.today_uk()
-        person.status = PersonStatus.MOVED_IN
-        closed = waiting_list.close_open_nominations(
-            person.id, f"Closed: moved in to {nomination.unit.reference}", keep=nomination
-        )
+    closed: list[Nomination] = []
     # Both rows carry the mapper's version_id_col: an UPDATE that another
-    # transaction got in before matches nothing, and the outcome is refused.
+    # transaction got in first matches nothing (at the flush below, or at the
+    # autoflush before a query), and the outcome is refused.
     try:
+        nomination.status = outcome
+        if outcome is NominationStatus.DECLINED:
+            nomination.decline_reason = reason
+            if unavailable_until is not None:
+                person.unavailable_until = unavailable_until
+        if outcome is NominationStatus.MOVED_OUT:
+            person.status = PersonStatus.REMOVED
+        if outcome is NominationStatus.MOVED_IN:
+            nomination.moved_in_on = moved_in_on or clock.today_uk()
+            person.status = PersonStatus.MOVED_IN
+            closed = waiting_list.close_open_nominations(
+                person.id, f"Closed: moved in to {nomination.unit.reference}", keep=nomination
+            )
         db.session.flush()
     except StaleDataError as error:
         raise NominationRefused(CHANGED_SINCE_OPENED) from error

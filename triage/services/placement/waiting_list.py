@@ -308,24 +308,27 @@ def change(
     nothing, if the record changed since. Taking someone off the waiting list
     closes their open nominations, which frees the places they held. Moving in
     and out is recorded on a nomination, never here."""
+    stale = PersonChanged(f"Waiting-list record {row.id} changed since it was opened")
     if seen_version != row.version:
-        raise PersonChanged(f"Waiting-list record {row.id} changed since it was opened")
+        raise stale
     if row.as_person() == person and row.status == status:
         return False
     if status is PersonStatus.MOVED_IN or (
         row.status == PersonStatus.MOVED_IN and status != PersonStatus.MOVED_IN
     ):
         raise ValueError("a move in or out is recorded on the nomination")
-    row.take(person)
-    if status is PersonStatus.REMOVED and row.status != PersonStatus.REMOVED:
-        close_open_nominations(row.id, "Closed: no longer on the waiting list")
-    row.status = status
-    # The version is the mapper's version_id_col: this UPDATE says WHERE version is
-    # the one loaded, and bumps it, so a change saved in between makes it match nothing.
+    # The version is the mapper's version_id_col: the UPDATE says WHERE version is
+    # the one loaded, and bumps it, so a change saved in between makes it match
+    # nothing (at the flush below, or at the autoflush before the query).
     try:
+        row.take(person)
+        if status is PersonStatus.REMOVED and row.status != PersonStatus.REMOVED:
+            close_open_nominations(row.id, "Closed: no longer on the waiting list")
+        row.status = status
         db.session.flush()
     except StaleDataError as error:
-        raise PersonChanged(f"Waiting-list record {row.id} changed since it was opened") from error
+        # Built before the flush: the failed session cannot load `row.id` now.
+        raise stale from error
     record(AuditAction.PERSON_CHANGED, officer, person_id=row.id)
     return True
 
