@@ -7,9 +7,10 @@ Starts its own PostgreSQL and Redis (as the integration tests do, see
 tests/servers.py), migrates a database, and runs two Celery workers
 (`--concurrency=1` each) and beat relaying the outbox every 0.5 seconds. It then
 submits N complete offers (default 1,000) through the service layer as fast as
-it can and waits for all of them to be scored. It prints the time from the first
-submission to the last score, and the median and p95 of each offer's wait
-(its score's created_at minus its submitted_at). Everything it starts is stopped
+it can and waits for all of them to be scored (each submission also writes its
+acknowledgement email, whose delivery task the workers run alongside). It prints
+the time from the first submission to the last score, and the median and p95 of
+each offer's wait (its score's created_at minus its submitted_at). Everything it starts is stopped
 and removed at the end, also on Ctrl-C or SIGTERM.
 
 This is a measurement, not a test: it asserts nothing about the figures.

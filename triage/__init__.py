@@ -77,7 +77,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from triage.health import blueprint as health_blueprint
     from triage.offers import bp as offers_blueprint
     from triage.placement import bp as placement_blueprint
-    from triage.queue.views import blueprint as queue_blueprint
+    from triage.queue import bp as queue_blueprint
 
     security.init_app(app)
     errors.init_app(app)

@@ -186,6 +186,7 @@ def perform(
         from_status=current,
         to_status=target or current,
         detail=detail,
+        at=at,
     )
     return offer
 

@@ -22,12 +22,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("offers") as batch_op:
+    # Dropped in place (SQLite 3.35 and later can): rebuilding the table would trip
+    # the foreign keys of every row that points at an offer.
+    with op.batch_alter_table("offers", recreate="never") as batch_op:
         batch_op.drop_column("acknowledged_at")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("offers") as batch_op:
+    with op.batch_alter_table("offers", recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column("acknowledged_at", triage.models.types.UTCDateTime(), nullable=True)
         )

@@ -59,7 +59,7 @@ def _delay_scoring(seconds: float) -> None:
         time.sleep(seconds)
         return result
 
-    scoring.run_rules = run_rules_then_wait  # type: ignore[assignment]
+    scoring.run_rules = run_rules_then_wait
 
 
 def _seconds(name: str) -> float:

@@ -40,7 +40,7 @@ from tests.integration.helpers import (
 )
 from tests.servers import RedisServer
 from triage import db
-from triage.models import Offer, OfferScore, OutboxMessage, User
+from triage.models import EmailMessage, Offer, OfferScore, OutboxMessage, User
 from triage.models.offers import OfferStatus
 from triage.services import offers, outbox, scoring
 from triage.tasks import TaskName
@@ -443,8 +443,8 @@ def test_a_rolled_back_transaction_sends_no_score_task(
         assert outbox_count() == 1
         db.session.rollback()
 
-        # A submission whose commit the database refuses, after the offer update
-        # and both outbox inserts succeeded.
+        # A submission whose commit the database refuses, after the offer update,
+        # the acknowledgement email and both outbox inserts succeeded.
         db.session.execute(text(REFUSE_SCORE_TASKS))
         db.session.commit()
         with pytest.raises(DBAPIError, match="score task refused by the test"):
@@ -452,6 +452,7 @@ def test_a_rolled_back_transaction_sends_no_score_task(
         db.session.rollback()
 
         assert outbox_count() == 0
+        assert db.session.scalar(select(func.count(EmailMessage.id))) == 0
         assert db.session.scalar(select(func.count(Offer.id))) == 1
         offer, _ = offer_and_user()
         assert (offer.status, offer.reference, offer.scoring_requested_at) == (

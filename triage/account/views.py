@@ -12,7 +12,6 @@ from triage.models.users import NotificationFrequency
 from triage.services import notifications
 
 
-
 @bp.route("/notifications", methods=["GET", "POST"])
 @staff_required
 def notifications_page() -> str | Response:

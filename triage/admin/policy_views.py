@@ -13,7 +13,6 @@ from triage.services import policy_admin, scoring
 from triage.services.policy import policy_in_force
 
 
-
 @policy_bp.get("")
 @admin_required
 def index() -> str:

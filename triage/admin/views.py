@@ -12,7 +12,6 @@ from triage.auth.service import EmailTaken, create_user, staff_accounts
 from triage.models.users import Role
 
 
-
 @bp.get("/users")
 @admin_required
 def users() -> str:

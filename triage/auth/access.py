@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-from triage.models.users import Role, User
+from triage.models.users import DECIDER_ROLES, Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,8 +37,7 @@ def acting_user() -> User:
     return user
 
 
-# Who may assign offers and decide on them.
-DECIDERS = (Role.COMMISSIONER, Role.ADMIN)
+DECIDERS = DECIDER_ROLES
 
 submitter_required = roles_required(Role.SUBMITTER)
 decider_required = roles_required(*DECIDERS)

@@ -19,7 +19,6 @@ from triage.auth.service import (
 from triage.models import User
 from triage.models.users import Role
 
-
 SIGN_IN_PROBLEM = "Enter a correct email address and password"
 THROTTLED = (
     "There have been too many attempts to sign in with this email address. "

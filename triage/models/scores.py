@@ -31,7 +31,7 @@ class OfferScore(Base):
         ),
         Index("ix_offer_scores_offer_id_created_at", "offer_id", "created_at"),
         # The queue: each offer's newest score and the keys it sorts on, read from
-        # the index alone (triage/queue/ordering.py), never the wide rows.
+        # the index alone (triage/services/queue.py), never the wide rows.
         Index("ix_offer_scores_queue_keys", "offer_id", "id", "red_flag_count", "band", "score"),
     )
 

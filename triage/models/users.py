@@ -48,6 +48,8 @@ ROLE_LABELS = {
     Role.ADMIN: "Administrator",
 }
 STAFF_ROLES = frozenset({Role.COMMISSIONER, Role.PLACEMENT_OFFICER, Role.ADMIN})
+# Who may be assigned offers and decide on them.
+DECIDER_ROLES = (Role.COMMISSIONER, Role.ADMIN)
 
 
 class NotificationFrequency(enum.StrEnum):

@@ -19,7 +19,6 @@ from triage.services.placement import waiting_list
 from triage.services.policy import policy_in_force
 
 
-
 @bp.after_request
 def no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"

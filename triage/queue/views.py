@@ -112,7 +112,3 @@ def retry_scoring(offer_id: int) -> Response:
     if scoring.retry_scoring(found, acting_user(), seen_version=seen_version):
         flash(f"{reference} has been sent for scoring again")
     return redirect(url_for("queue.offer", offer_id=offer_id))
-
-
-# Until triage/__init__.py registers triage.queue.bp (the old name it imports).
-blueprint = bp

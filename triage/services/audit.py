@@ -11,6 +11,7 @@ about a waiting-list record names the record by id and never says what it holds.
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from triage import clock, db
 from triage.models import AuditEvent, Offer, User
@@ -116,10 +117,11 @@ def record(
     from_status: OfferStatus | None = None,
     to_status: OfferStatus | None = None,
     detail: str | None = None,
+    at: datetime | None = None,
 ) -> AuditEvent:
-    """Add an event to the caller's transaction (`actor` None: the service itself).
-    For a waiting-list record, `person_id` says which one; `detail` must never hold
-    what it says."""
+    """Add an event to the caller's transaction (`actor` None: the service itself),
+    at `at` (default now). For a waiting-list record, `person_id` says which one;
+    `detail` must never hold what it says."""
     event = AuditEvent(
         offer_id=offer.id if offer is not None else None,
         person_id=person_id,
@@ -128,7 +130,7 @@ def record(
         from_status=from_status.value if from_status is not None else None,
         to_status=to_status.value if to_status is not None else None,
         detail=detail,
-        at=clock.now(),
+        at=at or clock.now(),
     )
     db.session.add(event)
     return event

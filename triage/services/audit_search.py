@@ -10,8 +10,8 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from triage import db
-from triage.models import AuditEvent, Offer, User
 from triage.clock import uk_day_start
+from triage.models import AuditEvent, Offer, User
 from triage.services.audit import AuditAction, action_label
 
 PAGE_SIZE = 50

@@ -35,7 +35,10 @@ def relay_pending(publish: Publisher, *, batch_size: int = 100, max_batches: int
     returns how many were sent."""
     sent = 0
     for _ in range(max_batches):
-        published, more = _relay_batch(publish, batch_size)
+        # A transaction a batch, on purpose: each batch's rows are locked only
+        # while it is published, and one published is never published again.
+        with db.unit_of_work():
+            published, more = _relay_batch(publish, batch_size)
         sent += published
         if not more:
             break
@@ -44,9 +47,9 @@ def relay_pending(publish: Publisher, *, batch_size: int = 100, max_batches: int
 
 def _relay_batch(publish: Publisher, batch_size: int) -> tuple[int, bool]:
     """Claim up to `batch_size` unsent rows, publish them in order and mark those
-    published sent, in one transaction. Returns how many were sent, and whether
+    published sent, in the caller's transaction. Returns how many were sent, and whether
     there may be more to send."""
-    # The rows stay locked until the commit below, so two relays running at once
+    # The rows stay locked until the caller commits, so two relays running at once
     # (two beat ticks, two workers) never publish the same row: the second skips
     # them and takes the next ones. SQLite ignores this and serialises writers.
     # A relay that dies mid-batch leaves its rows unsent, to be published again:
@@ -88,5 +91,4 @@ def _relay_batch(publish: Publisher, batch_size: int) -> tuple[int, bool]:
             )
             .execution_options(synchronize_session=False)
         )
-    db.session.commit()
     return len(published), not failed and len(claimed) == batch_size

@@ -34,7 +34,7 @@ from triage.models import (
 )
 from triage.models.offers import OPEN_STATUSES
 from triage.models.scores import OfferScoreVerdict
-from triage.models.users import Role
+from triage.models.users import DECIDER_ROLES
 
 # Offers on a page of the queue, and the most bulk assignment takes at once.
 PAGE_SIZE = 50
@@ -42,7 +42,6 @@ PAGE_SIZE = 50
 UNASSIGNED = "unassigned"
 # Who can be assigned an offer: those who may decide on it (the same roles as
 # triage.auth.access.DECIDERS, which a service cannot import).
-ASSIGNABLE_ROLES = (Role.COMMISSIONER, Role.ADMIN)
 
 Columns = TypeVarTuple("Columns")
 # The sort keys: an expression, and whether it sorts in descending order.
@@ -103,7 +102,7 @@ def officers() -> list[Officer]:
     one query; accounts since closed too, as offers may still be assigned to them."""
     rows = db.session.execute(
         select(User.id, User.full_name, User.is_active)
-        .where(User.role.in_([role.value for role in ASSIGNABLE_ROLES]))
+        .where(User.role.in_([role.value for role in DECIDER_ROLES]))
         .order_by(User.full_name, User.id)
     )
     return [Officer(row.id, row.full_name, row.is_active) for row in rows]
@@ -112,7 +111,7 @@ def officers() -> list[Officer]:
 def officer(user_id: int) -> User | None:
     """The officer, if `user_id` is someone who can be assigned an offer."""
     user = db.session.get(User, user_id)
-    return user if user is not None and user.has_role(*ASSIGNABLE_ROLES) else None
+    return user if user is not None and user.has_role(*DECIDER_ROLES) else None
 
 
 # --- Filters -----------------------------------------------------------------------

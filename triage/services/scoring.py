@@ -64,13 +64,17 @@ def score_offer(offer_id: int, run_id: int | None = None) -> OfferScore | None:
     worker runs. Claiming the offer (submitted -> scoring) commits on its own, so
     staff see it being scored while the rules run; the score, its audit event and
     the move to scored then commit together."""
-    with db.unit_of_work():
-        offer = db.session.get(Offer, offer_id)
-        if offer is None or OfferStatus(offer.status) not in OPEN_STATUSES:
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or OfferStatus(offer.status) not in OPEN_STATUSES:
+        with db.unit_of_work():
             _finish_item(run_id, offer_id)
-            return None
-        if OfferStatus(offer.status) is OfferStatus.SUBMITTED:
-            perform(offer, Action.START_SCORING, SCORING)
+        return None
+    try:
+        with db.unit_of_work():
+            if allowed(offer, Action.START_SCORING):
+                perform(offer, Action.START_SCORING, SCORING)
+    except StaleOffer:
+        pass  # another run of the task claimed it at the same moment: score it all the same
     try:
         with db.unit_of_work():
             return _score(offer, run_id)
