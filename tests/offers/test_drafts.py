@@ -56,3 +56,51 @@ def test_returning_to_the_task_list_without_saving_keeps_the_earlier_answer(
     assert factories.form_values(submitter_client.get(question_url(offer.id, "landlord")))[
         "landlord_name"
     ] == ["Example Homes"]
+
+
+def test_answers_saved_at_the_same_moment_as_another_save_are_not_mixed(app, submitter):
+    """Two colleagues save the same draft at once: the second save is refused
+    (DraftChanged, which the page answers by showing the answers as they are now)
+    rather than written over the first, and nothing of it is saved."""
+    from sqlalchemy import update
+
+    from triage import db
+    from triage.models import Offer
+    from triage.services import offers
+
+    offer = factories.draft_offer(submitter, name="First name")
+    with app.app_context():
+        mine = db.session.get(Offer, offer.id)
+        # A colleague's save lands between loading the page and saving it.
+        with app.extensions["triage.engine"].begin() as connection:
+            connection.execute(
+                update(Offer)
+                .where(Offer.id == offer.id)
+                .values(name="Colleague's name", version=Offer.version + 1)
+            )
+        try:
+            offers.save_answers(mine, lambda draft: setattr(draft, "name", "My name"))
+        except offers.DraftChanged:
+            refused = True
+        else:
+            refused = False
+    assert refused
+    assert factories.get(Offer, offer.id).name == "Colleague's name"
+
+
+def test_a_submitted_offer_takes_no_more_answers(app, submitter):
+    from triage import db
+    from triage.models import Offer
+    from triage.services import offers
+
+    offer = factories.submitted_offer(submitter)
+    with app.app_context():
+        stored = db.session.get(Offer, offer.id)
+        try:
+            offers.save_answers(stored, lambda draft: setattr(draft, "name", "Changed"))
+        except offers.NotADraft:
+            refused = True
+        else:
+            refused = False
+    assert refused
+    assert factories.get(Offer, offer.id).name == "Hamelin Court"

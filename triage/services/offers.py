@@ -126,10 +126,11 @@ class DraftChanged(Exception):
 @transactional
 def save_answers(offer: Offer, apply_answers: Callable[[Offer], None]) -> None:
     """Save one page of a draft's answers (`apply_answers` sets them on the offer)."""
+    offer_id = offer.id  # after a failed flush the offer's attributes cannot be loaded
     if not offer.is_draft:
-        raise NotADraft(f"Offer {offer.id} is no longer a draft")
+        raise NotADraft(f"Offer {offer_id} is no longer a draft")
     apply_answers(offer)
     try:
         db.session.flush()
     except StaleDataError as error:
-        raise DraftChanged(f"Offer {offer.id} was saved by someone else") from error
+        raise DraftChanged(f"Offer {offer_id} was saved by someone else") from error
