@@ -10,8 +10,8 @@ submits N complete offers (default 1,000) through the service layer as fast as
 it can and waits for all of them to be scored (each submission also writes its
 acknowledgement email, whose delivery task the workers run alongside). It prints
 the time from the first submission to the last score, and the median and p95 of
-each offer's wait (its score's created_at minus its submitted_at). Everything it starts is stopped
-and removed at the end, also on Ctrl-C or SIGTERM.
+each offer's wait (its score's created_at minus its submitted_at). Everything it
+starts is stopped and removed at the end, also on Ctrl-C or SIGTERM.
 
 This is a measurement, not a test: it asserts nothing about the figures.
 """

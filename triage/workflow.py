@@ -172,9 +172,7 @@ def perform(
     try:
         db.session.flush()
     except StaleDataError as error:
-        raise StaleOffer(
-            f"Offer {offer.reference or offer.id} changed since it was opened"
-        ) from error
+        raise StaleOffer(f"Offer {name} changed since it was opened") from error
     if target is not None and target is not current and current is not S.DRAFT:
         _change_stage(offer, target, at)
     elif target is S.SUBMITTED:
