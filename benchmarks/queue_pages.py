@@ -134,6 +134,7 @@ STEP_DAYS = {
     "withdraw": (1, 30),
 }
 Step = tuple[str, OfferStatus | None, OfferStatus | None]
+WORKER_STEPS = frozenset({"scoring_started", "scoring_failed"})
 
 
 def steps_to(status: OfferStatus, rng: random.Random) -> list[Step]:
@@ -176,7 +177,12 @@ def history(
     """The offer's audit trail: each step at a time after the one before, squeezed
     to end before `now`."""
     steps = steps_to(status, rng)
-    gaps = [0.0] + [rng.uniform(*STEP_DAYS[action]) for action, _from, _to in steps[1:]]
+    gaps = [0.0] + [
+        # The worker's own steps take a fixed moment, drawing nothing from `rng`,
+        # so the offers made are the same as before they were recorded.
+        sum(STEP_DAYS[action]) / 2 if action in WORKER_STEPS else rng.uniform(*STEP_DAYS[action])
+        for action, _from, _to in steps[1:]
+    ]
     room = (now - submitted).total_seconds() / 86_400 * 0.95
     scale = min(1.0, room / sum(gaps)) if sum(gaps) else 1.0
     at, trail = submitted, []

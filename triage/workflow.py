@@ -28,23 +28,9 @@ from triage.services.audit import AuditAction, record
 S = OfferStatus
 
 
-class Action(enum.StrEnum):
-    """The actions of the transitions table; each is recorded as the AuditAction
-    of the same value."""
-
-    SUBMIT = "submit"
-    START_SCORING = "scoring_started"
-    SCORED = "scored"
-    SCORING_FAILED = "scoring_failed"
-    RETRY_SCORING = "scoring_retried"
-    ASSIGN = "assign"
-    REQUEST_INFORMATION = "request_information"
-    RESPOND = "respond"
-    PROPOSE_MEETING = "propose_meeting"
-    PROGRESS_TO_FEASIBILITY = "progress_to_feasibility"
-    APPROVE = "approve"
-    DECLINE = "decline"
-    WITHDRAW = "withdraw"
+# The workflow's actions are the audit actions they are recorded as: one vocabulary.
+# Only those in TRANSITIONS (below) change an offer's status.
+Action = AuditAction
 
 
 REVIEWING = frozenset({S.UNDER_REVIEW, S.MEETING_PROPOSED, S.FEASIBILITY})
@@ -142,12 +128,14 @@ def perform(
     the caller's transaction, and record it. A person must say which version of
     the offer they acted on (`seen_version`). Raises TransitionRefused or
     StaleOffer, and writes nothing, if it cannot."""
-    label = AuditAction(action.value).label
+    label = action.label
     # Named now: after a failed flush the offer's attributes cannot be loaded.
     name = offer.reference or str(offer.id)
     if isinstance(actor, User) and seen_version is None:
         raise TypeError(f"{label}: a person's action needs the version they saw")
-    transition = TRANSITIONS[action]
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValueError(f"{label} is not a workflow action: it changes no status")
     current = OfferStatus(offer.status)
     if current not in transition.sources:
         raise TransitionRefused(f"{label} is not possible when the offer is {current.value}")
@@ -178,7 +166,7 @@ def perform(
     elif target is S.SUBMITTED:
         db.session.add(OfferStageStay(offer_id=offer.id, stage=target.value, entered_at=at))
     record(
-        AuditAction(action.value),
+        action,
         actor if isinstance(actor, User) else None,
         offer=offer,
         from_status=current,

@@ -84,7 +84,7 @@ TARGETS = {
 }
 # What the service does on its own: the scoring worker's steps.
 SYSTEM_ACTIONS = {Action.START_SCORING, Action.SCORED, Action.SCORING_FAILED}
-CASES = [(action, status) for action in Action for status in OfferStatus]
+CASES = [(action, status) for action in TRANSITIONS for status in OfferStatus]
 
 
 def test_the_table_of_transitions_is_the_one_the_issue_describes():
