@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tests import factories
 from tests.factories import csrf_token, error_summary, soup, text
-from triage.models import EmailMessage, Offer, OfferMessage
+from triage import db
+from triage.models import EmailMessage, Offer, OfferMessage, ScoreOverride, User
 
 
 def _post(client, offer_id: int, action: str, data: dict, *, page: str | None = None):
@@ -150,6 +151,31 @@ def test_an_override_shows_beside_the_original_score(app, submitter, commissione
     page = text(staff.get(f"/queue/offers/{offer.id}"))
     assert "Overridden to 88.0 (band A)" in page
     assert "out of 100" in page  # the rules' own score stays shown
+
+
+def test_the_score_of_a_withdrawn_offer_cannot_be_overridden(app, submitter, commissioner):
+    from triage.services import offers as offer_service
+    from workers import tasks
+
+    offer = factories.submitted_offer(submitter)
+    with app.app_context():
+        tasks.score_offer(offer.id)
+    staff = factories.signed_in_client(app, commissioner)
+    page = staff.get(f"/queue/offers/{offer.id}")  # opened before the submitter withdraws
+    with app.app_context():
+        stored = db.session.get(Offer, offer.id)
+        assert offer_service.withdraw(stored, db.session.get(User, submitter.id))
+    refused = staff.post(
+        f"/queue/offers/{offer.id}/override",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "score": "88",
+            "band": "A",
+            "justification": "Visited: better than it reads.",
+        },
+    )
+    assert "the offer is withdrawn" in text(refused)
+    assert factories.count(ScoreOverride) == 0
 
 
 def test_placement_officers_and_submitters_cannot_act(app, submitter):

@@ -126,7 +126,7 @@ def override(offer_id: int) -> Any:
                 band=form.band.data,
                 justification=form.justification.data,
             )
-        except decisions.NothingToOverride as error:
+        except decisions.OverrideRefused as error:
             raise TransitionRefused(str(error)) from error
 
     return _act(found, "override_form", form, act, "The score has been overridden")

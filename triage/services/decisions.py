@@ -19,6 +19,7 @@ from triage import db
 from triage.db import transactional
 from triage.models import Document, Offer, OfferMessage, OfferScore, ScoreOverride, User
 from triage.models.documents import DocumentKind
+from triage.models.offers import OPEN_STATUSES, OfferStatus
 from triage.services import documents, emails, notifications, scoring
 from triage.services.audit import AuditAction, record
 from triage.services.placement import units as placement_units
@@ -271,15 +272,28 @@ def decline(
     return offer
 
 
-class NothingToOverride(ValueError):
+class OverrideRefused(ValueError):
+    """A score cannot be overridden now; the message says why."""
+
+
+class NothingToOverride(OverrideRefused):
     """The offer has no score yet."""
+
+
+class OfferClosed(OverrideRefused):
+    """The offer was decided or withdrawn: its score is part of the record."""
 
 
 @transactional
 def override_score(
     offer: Offer, actor: User, *, score: float, band: str, justification: str
 ) -> ScoreOverride:
-    """Raises NothingToOverride (a ValueError) if the offer has no score yet."""
+    """Raises NothingToOverride if the offer has no score yet, OfferClosed if it
+    was decided or withdrawn (both OverrideRefused)."""
+    if OfferStatus(offer.status) not in OPEN_STATUSES:
+        raise OfferClosed(
+            f"The score cannot be overridden: the offer is {offer.status_label.lower()}"
+        )
     current = scoring.latest_score(offer.id)
     if current is None:
         raise NothingToOverride("The offer has no score to override yet")
