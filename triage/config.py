@@ -34,15 +34,45 @@ class Config:
     # (without the body); "smtp" sends through SMTP_HOST.
     EMAIL_BACKEND: str = os.environ.get("EMAIL_BACKEND", "file")
     MAIL_DIR: Path = Path(os.environ.get("MAIL_DIR", _instance_dir() / "mail"))
+    # Emails come from MAIL_FROM, which need not accept replies; replies go to
+    # MAIL_REPLY_TO, the council's contact address unless set.
     MAIL_FROM: str = os.environ.get("MAIL_FROM", "offers@triage.invalid")
+    MAIL_REPLY_TO: str = os.environ.get(
+        "MAIL_REPLY_TO", os.environ.get("CONTACT_EMAIL", "caas.carehomes@leicester.gov.uk")
+    )
     SMTP_HOST: str | None = os.environ.get("SMTP_HOST")
     SMTP_PORT: int = int(os.environ.get("SMTP_PORT", "587"))
     SMTP_USERNAME: str | None = os.environ.get("SMTP_USERNAME")
     SMTP_PASSWORD: str | None = os.environ.get("SMTP_PASSWORD")
     SMTP_STARTTLS: bool = os.environ.get("SMTP_STARTTLS", "true") == "true"
 
-    SERVICE_NAME = "Offer supported accommodation"
-    COUNCIL_NAME = "Leicester City Council"
+    # The council whose service this is: its name, brand and contact details appear in
+    # the header, the footer pages, page titles and every email. Leicester's public
+    # values are the defaults; another council sets its own in the environment.
+    SERVICE_NAME: str = os.environ.get("SERVICE_NAME", "Offer supported accommodation")
+    COUNCIL_NAME: str = os.environ.get("COUNCIL_NAME", "Leicester City Council")
+    # A logo shown before the service name in the header: a path under triage/static
+    # (e.g. "council-logo.svg"), or empty for the name alone.
+    COUNCIL_LOGO: str = os.environ.get("COUNCIL_LOGO", "")
+    COUNCIL_WEBSITE: str = os.environ.get("COUNCIL_WEBSITE", "https://www.leicester.gov.uk")
+    COUNCIL_TEAM: str = os.environ.get(
+        "COUNCIL_TEAM", "Strategic Commissioning, Social Care and Education"
+    )
+    COUNCIL_ADDRESS: str = os.environ.get(
+        "COUNCIL_ADDRESS", "City Hall, 115 Charles Street, Leicester, LE1 1FZ"
+    )
+    CONTACT_EMAIL: str = os.environ.get("CONTACT_EMAIL", "caas.carehomes@leicester.gov.uk")
+    CONTACT_PHONE: str = os.environ.get("CONTACT_PHONE", "0116 454 1000")
+    CONTACT_HOURS: str = os.environ.get("CONTACT_HOURS", "Monday to Friday, 9am to 5pm")
+    # The privacy notice: who to ask about personal data, and how long it is kept.
+    DPO_NAME: str = os.environ.get("DPO_NAME", "Data Protection Officer")
+    DPO_EMAIL: str = os.environ.get("DPO_EMAIL", "dpo@leicester.gov.uk")
+    DPO_ADDRESS: str = os.environ.get(
+        "DPO_ADDRESS", "Information Governance, City Hall, 115 Charles Street, Leicester, LE1 1FZ"
+    )
+    RETENTION_PERIOD: str = os.environ.get("RETENTION_PERIOD", "2 years")
+    # When the accessibility statement was prepared and last reviewed (it says so).
+    ACCESSIBILITY_STATEMENT_DATE: str = "3 December 2026"
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

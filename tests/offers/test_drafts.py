@@ -104,3 +104,52 @@ def test_a_submitted_offer_takes_no_more_answers(app, submitter):
             refused = False
     assert refused
     assert factories.get(Offer, offer.id).name == "Hamelin Court"
+
+
+def test_a_document_uploaded_as_the_offer_is_submitted_is_refused(app, submitter):
+    """The upload's page loaded the draft; the submission lands before the file is
+    saved: the upload is refused and the submitted offer keeps its documents."""
+    import io
+
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from triage import db
+    from triage.models import Document, Offer, User
+    from triage.services import documents
+    from triage.services import offers as offer_service
+
+    offer = factories.complete_offer(submitter)
+    with app.app_context():
+        draft_seen_by_upload = db.session.get(Offer, offer.id)
+        version = draft_seen_by_upload.version
+    with app.app_context():
+        stored = db.session.get(Offer, offer.id)
+        assert offer_service.submit(stored, db.session.get(User, submitter.id), "Sam")
+    with app.app_context():
+        late = db.session.get(Offer, offer.id)
+        # The upload acts on the draft as its request loaded it, before the submission.
+        set_committed_value(late, "status", "draft")
+        set_committed_value(late, "version", version)
+        refused = False
+        try:
+            documents.upload(
+                late,
+                db.session.get(User, submitter.id),
+                "floor_plan",
+                io.BytesIO(factories.PDF_BYTES),
+                "plan.pdf",
+            )
+        except documents.NotADraft:
+            refused = True
+    assert refused
+    assert factories.count(Document) == 0
+    assert factories.get(Offer, offer.id).status == "submitted"
+    assert list(documents_folder(app).glob("*")) == []
+
+
+def documents_folder(app):
+    from pathlib import Path
+
+    folder = Path(app.config["UPLOAD_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

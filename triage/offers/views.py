@@ -184,6 +184,9 @@ def documents_page(offer_id: int) -> str | Response:
                 )
             except documents.UploadRefused as refusal:
                 form.file.errors.append(str(refusal))
+            except documents.NotADraft:
+                # Submitted (or saved by a colleague) while the file was on its way.
+                return redirect(url_for("offers.view", offer_id=offer.id))
             else:
                 flash(f"{upload.filename} has been uploaded")
                 return redirect(url_for("offers.documents_page", offer_id=offer.id))
@@ -201,7 +204,10 @@ def remove_document(offer_id: int, document_id: int) -> Response:
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
     document = _document_of(found, document_id)
-    documents.remove(document)
+    try:
+        documents.remove(document)
+    except documents.NotADraft:
+        return redirect(url_for("offers.view", offer_id=found.id))
     flash(f"{document.original_filename} has been removed")
     return redirect(url_for("offers.documents_page", offer_id=found.id))
 

@@ -17,8 +17,9 @@ from typing import IO
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
-from triage import db
+from triage import clock, db
 from triage.models import Document, Offer, User
 
 SIGNATURES = (
@@ -64,6 +65,7 @@ def upload(offer: Offer, user: User, kind: str, stream: IO[bytes], filename: str
     document: Document | None = None
     try:
         with db.unit_of_work():
+            _touch_draft(offer)
             document = store(offer, user, kind, stream, filename)
     except Exception:
         if document is not None:
@@ -134,5 +136,24 @@ def remove(document: Document) -> None:
     """Remove a draft's document: its row, then (once that is saved) its file."""
     path = path_of(document)
     with db.unit_of_work():
+        _touch_draft(document.offer)
         db.session.delete(document)
     path.unlink(missing_ok=True)
+
+
+class NotADraft(Exception):
+    """The offer was submitted (or withdrawn): its documents can no longer change."""
+
+
+def _touch_draft(offer: Offer) -> None:
+    """Refuse a change to a submitted offer's documents, atomically: the offer's
+    row is updated against the version loaded, so an upload racing the submission
+    fails (StaleDataError, rolled back) instead of landing on a submitted offer."""
+    offer_id = offer.id  # after a failed flush the offer's attributes cannot be loaded
+    if not offer.is_draft:
+        raise NotADraft(f"Offer {offer_id} is no longer a draft")
+    offer.updated_at = clock.now()
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        raise NotADraft(f"Offer {offer_id} changed while its documents did") from error

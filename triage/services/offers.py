@@ -130,6 +130,10 @@ def save_answers(offer: Offer, apply_answers: Callable[[Offer], None]) -> None:
     if not offer.is_draft:
         raise NotADraft(f"Offer {offer_id} is no longer a draft")
     apply_answers(offer)
+    # Always an UPDATE of the offer's row, checked against the version loaded (also
+    # when only its unit types or cohorts changed), so a save racing the
+    # submission or another save is refused rather than written to a submitted offer.
+    offer.updated_at = clock.now()
     try:
         db.session.flush()
     except StaleDataError as error:
