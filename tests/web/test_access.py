@@ -13,6 +13,7 @@ from flask import Flask, url_for
 from tests import factories
 from tests.factories import csrf_token, heading
 from tests.web.answers import VALID
+from triage.models import AuditEvent
 from triage.offers.pages import PAGES_BY_KEY
 
 PUBLIC = {"static", "auth.start", "auth.register", "auth.join", "auth.sign_in", "health.healthz"}
@@ -93,11 +94,27 @@ def request(client, method: str, url: str, data: dict[str, Any]):
 def test_another_organisations_offers_and_documents_are_not_found(app, world, other_submitter):
     intruder = factories.signed_in_client(app, other_submitter)
     before = factories.database_state()
-    for method, url, data in submitter_routes(world):
+    routes = submitter_routes(world)
+    for method, url, data in routes:
         response = request(intruder, method, url, data)
         assert response.status_code == 404, (method, url, response.status_code)
         assert heading(response) == "Page not found"
     assert factories.database_state() == before
+    # Each refusal is on the audit trail: who, which offer (by id) and which page
+    # (its endpoint, never its address).
+    events = factories.rows(AuditEvent, action="access_refused")
+    assert len(events) == len(routes)
+    assert {event.actor_id for event in events} == {other_submitter.id}
+    assert {event.offer_id for event in events} <= {world.draft.id, world.submitted.id}
+    assert all(event.detail.startswith("offers.") for event in events)
+
+
+def test_a_staff_page_refused_to_a_submitter_is_audited(app, submitter):
+    client = factories.signed_in_client(app, submitter)
+    assert client.get("/placement/people").status_code == 404
+    [event] = factories.rows(AuditEvent, action="access_refused")
+    assert (event.actor_id, event.offer_id, event.person_id) == (submitter.id, None, None)
+    assert event.detail.startswith("placement.")
 
 
 def test_the_owner_can_reach_the_same_routes(app, world, submitter):

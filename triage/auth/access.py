@@ -6,10 +6,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
 
 from triage.models.users import DECIDER_ROLES, Role, User
+from triage.services import audit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,6 +23,7 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.has_role(*roles):
+                audit.access_refused(current_user.user, request.endpoint or "")
                 abort(404)
             return view(*args, **kwargs)
 

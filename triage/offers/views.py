@@ -20,13 +20,15 @@ from triage.auth.access import acting_user, submitter_required
 from triage.models import Document, Offer
 from triage.offers import bp, forms, pages
 from triage.offers.checks import offer_problems
-from triage.services import decisions, documents, offers
+from triage.services import audit, decisions, documents, offers
 from triage.workflow import DECLINE_CONCERN_LABELS, Action, StaleOffer, TransitionRefused, allowed
 
 
 def _own_offer(offer_id: int) -> Offer:
     offer = offers.offer_for_organisation(offer_id, current_user.organisation_id)
     if offer is None:
+        if offers.offer_exists(offer_id):  # another organisation's: recorded, by id
+            audit.access_refused(acting_user(), request.endpoint or "", offer_id=offer_id)
         abort(404)
     return offer
 

@@ -57,6 +57,8 @@ class AuditAction(enum.StrEnum):
     NOMINATION_OUTCOME = "nomination_outcome"
     SHORTLIST_VIEWED = "shortlist_viewed"
     PROPOSAL_VIEWED = "proposal_viewed"
+    # Someone asked for a page or a record that is not theirs to see (given a 404).
+    ACCESS_REFUSED = "access_refused"
 
     @property
     def label(self) -> str:
@@ -97,6 +99,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.NOMINATION_OUTCOME: "Nomination outcome recorded",
     AuditAction.SHORTLIST_VIEWED: "Shortlist viewed",
     AuditAction.PROPOSAL_VIEWED: "Proposal for every home viewed",
+    AuditAction.ACCESS_REFUSED: "Access refused",
 }
 
 
@@ -113,6 +116,7 @@ def record(
     actor: User | None,
     *,
     offer: Offer | None = None,
+    offer_id: int | None = None,
     person_id: int | None = None,
     from_status: OfferStatus | None = None,
     to_status: OfferStatus | None = None,
@@ -123,7 +127,7 @@ def record(
     at `at` (default now). For a waiting-list record, `person_id` says which one;
     `detail` must never hold what it says."""
     event = AuditEvent(
-        offer_id=offer.id if offer is not None else None,
+        offer_id=offer.id if offer is not None else offer_id,
         person_id=person_id,
         actor_id=actor.id if actor is not None else None,
         action=action.value,
@@ -134,3 +138,10 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def access_refused(actor: User, page: str, *, offer_id: int | None = None) -> None:
+    """Record that `actor` was refused `page` (an endpoint's name, never its address,
+    which may hold a token) or another organisation's offer, by id only."""
+    with db.unit_of_work():
+        record(AuditAction.ACCESS_REFUSED, actor, offer_id=offer_id, detail=page)

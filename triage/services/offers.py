@@ -98,6 +98,10 @@ def withdraw(offer: Offer, user: User) -> bool:
     return True
 
 
+def offer_exists(offer_id: int) -> bool:
+    return db.session.scalar(select(Offer.id).where(Offer.id == offer_id)) is not None
+
+
 def submitted_offer(offer_id: int) -> Offer | None:
     """An offer staff may see: any that has been submitted, never a draft (even one
     withdrawn before it was submitted)."""
