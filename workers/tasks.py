@@ -74,8 +74,14 @@ def resend_stuck_offers() -> int:
 
 @shared_task(name=TaskName.DELIVER_EMAIL, acks_late=True, ignore_result=True)
 def deliver_email(email_id: int) -> None:
-    """Send one email from the email outbox (never twice: its row says if it was sent)."""
-    emails.deliver(email_id)
+    """Send one email from the email outbox (never twice: its row says if it was sent).
+    A transient failure raises and leaves the row pending for the sweeper; a permanent
+    one (the backend refused the email for good) is already recorded on the row as
+    failed, so the task ends there and nothing tries it again."""
+    try:
+        emails.deliver(email_id)
+    except emails.PermanentEmailFailure as error:
+        logger.warning("Email %s failed for good: %s", email_id, error)
 
 
 @shared_task(name=TaskName.SEND_NOTIFICATION_DIGESTS, acks_late=True, ignore_result=True)

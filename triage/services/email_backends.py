@@ -1,4 +1,9 @@
-"""Ways to send an email: to files (the default), to the log, or by SMTP."""
+"""Ways to send an email: to files (the default), to the log, by SMTP or through
+GOV.UK Notify.
+
+A backend raises `EmailDeliveryError` when an email may go later (the row stays
+pending and is tried again) and `PermanentEmailFailure` when it never will (the
+row is marked failed at once)."""
 
 from __future__ import annotations
 
@@ -8,9 +13,11 @@ import re
 import smtplib
 from email.message import EmailMessage as MimeMessage
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import current_app
+from notifications_python_client.errors import APIError, HTTPError, InvalidResponse
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from triage.models import EmailMessage
 
@@ -18,7 +25,12 @@ logger = logging.getLogger(__name__)
 
 
 class EmailDeliveryError(Exception):
-    pass
+    """The email was not sent and may be sent later: the row stays pending."""
+
+
+class PermanentEmailFailure(EmailDeliveryError):
+    """The email was refused and sending it again would be refused too (a bad
+    address, an unknown template): the row is marked failed and never retried."""
 
 
 class Backend(Protocol):
@@ -69,10 +81,79 @@ class SmtpBackend:
             raise EmailDeliveryError(f"SMTP delivery failed: {type(error).__name__}") from error
 
 
+NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
+# "<key name>-<service id>-<secret>": the client takes the last 73 characters apart.
+_NOTIFY_KEY = re.compile(
+    r".+-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}",
+    re.IGNORECASE,
+)
+# Notify answers 400 when this request can never succeed (an invalid address, an
+# unknown template, missing personalisation, a team key and a recipient outside the
+# team). 429 (rate limits), 5xx, timeouts and connection errors (the client reports
+# those as 503) pass; so may a 403 (a revoked or mistyped key) once the key is fixed.
+NOTIFY_PERMANENT_STATUSES = frozenset({400})
+
+
+def _notify_error(error: APIError) -> str:
+    """Notify's error classes and messages: never the address, the subject or the body."""
+    message: Any = error.message
+    if isinstance(message, list):
+        message = "; ".join(
+            f"{item.get('error', 'Error')}: {item.get('message', '')}"
+            for item in message
+            if isinstance(item, dict)
+        )
+    return f"Notify answered {error.status_code}: {message}"
+
+
+class NotifyBackend:
+    """GOV.UK Notify through its official client, with one generic template whose
+    subject and body are the personalisation "subject" and "body" (the template is
+    `((subject))` / `((body))`). The reference is the email's idempotency key, so
+    Notify's records name the event; Notify does not deduplicate, so the row's lock
+    and status are what stop an email going twice."""
+
+    def send(self, email: EmailMessage) -> None:
+        config = current_app.config
+        api_key = config.get("NOTIFY_API_KEY") or ""
+        template_id = config.get("NOTIFY_TEMPLATE_ID")
+        if not _NOTIFY_KEY.fullmatch(api_key) or not template_id:
+            # A configuration fault, not this email's: it stays pending until fixed.
+            raise EmailDeliveryError("NOTIFY_API_KEY or NOTIFY_TEMPLATE_ID is missing or malformed")
+        client = NotificationsAPIClient(
+            api_key, base_url=config.get("NOTIFY_BASE_URL") or NOTIFY_BASE_URL, timeout=30
+        )
+        try:
+            response = client.send_email_notification(
+                email_address=email.to_address,
+                template_id=template_id,
+                personalisation={"subject": email.subject, "body": email.body},
+                reference=email.idempotency_key,
+                # Replies go to the address of this id in Notify's settings (the
+                # council's contact address); without one, Notify's default reply-to.
+                email_reply_to_id=config.get("NOTIFY_EMAIL_REPLY_TO_ID") or None,
+            )
+        except InvalidResponse:
+            # A 2xx without JSON: Notify accepted the email. Sending it again could
+            # deliver it twice, so it counts as sent.
+            logger.warning("Notify accepted email %s without a readable answer", email.id)
+            return
+        except HTTPError as error:
+            if error.status_code in NOTIFY_PERMANENT_STATUSES:
+                raise PermanentEmailFailure(_notify_error(error)) from error
+            raise EmailDeliveryError(_notify_error(error)) from error
+        finally:
+            client.request_session.close()
+        logger.info(
+            "Email %s accepted by Notify as %s", email.id, (response or {}).get("id", "unknown")
+        )
+
+
 BACKENDS: dict[str, type[Backend]] = {
     "file": FileBackend,
     "console": ConsoleBackend,
     "smtp": SmtpBackend,
+    "notify": NotifyBackend,
 }
 
 

@@ -16,10 +16,16 @@ from triage import clock, db
 from triage.models import EmailMessage
 from triage.models.email import EmailStatus
 from triage.services import outbox
-from triage.services.email_backends import EmailDeliveryError, backend
+from triage.services.email_backends import EmailDeliveryError, PermanentEmailFailure, backend
 from triage.tasks import TaskName
 
-__all__ = ["EmailDeliveryError", "add_email", "deliver", "deliver_pending"]
+__all__ = [
+    "EmailDeliveryError",
+    "PermanentEmailFailure",
+    "add_email",
+    "deliver",
+    "deliver_pending",
+]
 
 
 def add_email(key: str, to_address: str, subject: str, body: str) -> EmailMessage:
@@ -34,22 +40,26 @@ def add_email(key: str, to_address: str, subject: str, body: str) -> EmailMessag
 
 
 def deliver(email_id: int, *, final_attempt: bool = False) -> bool:
-    """Send one email unless it is already sent. Returns True if sent now. The row
+    """Send one email unless it is already sent or failed. Returns True if sent now. The row
     is locked while the backend sends it (PostgreSQL), so two runs of the task
-    never both send it; one commit records what happened."""
+    never both send it; one commit records what happened.
+
+    Raises EmailDeliveryError when the email is still pending (to be tried again),
+    and PermanentEmailFailure, once the row is marked failed, when the backend
+    refused it for good (the sweeper never picks up a failed email)."""
     failure: EmailDeliveryError | None = None
     with db.unit_of_work():
         email = db.session.scalar(
             select(EmailMessage).where(EmailMessage.id == email_id).with_for_update()
         )
-        if email is None or email.status == EmailStatus.SENT:
-            return False
+        if email is None or email.status != EmailStatus.PENDING:
+            return False  # sent already, or failed for good: never sent again
         email.attempts += 1
         try:
             backend().send(email)
         except EmailDeliveryError as error:
             email.last_error = str(error)[:2000]
-            if final_attempt:
+            if final_attempt or isinstance(error, PermanentEmailFailure):
                 email.status = EmailStatus.FAILED
             failure = error
         else:
