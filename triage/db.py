@@ -68,6 +68,11 @@ def transactional(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    """The engine for `url`: the app's, the worker's and the migrations' (every
+    engine the service makes comes from here). Statement parameters are never put
+    into errors or SQL logs: they hold health notes, sharing notes and join tokens,
+    and an error's text reaches the logs."""
+    kwargs["hide_parameters"] = True
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

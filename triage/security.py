@@ -7,18 +7,25 @@ import secrets
 from flask import Flask, Response, g, request
 
 
-def init_app(app: Flask) -> None:
-    @app.before_request
-    def make_csp_nonce() -> None:
+def csp_nonce() -> str:
+    """This request's nonce for inline scripts, made when first asked for: by the
+    page's template or by the headers, whichever comes first. Not in a
+    before_request hook, which an earlier hook's error (CSRF, a body over the size
+    limit) would skip, leaving the error page with an empty nonce."""
+    if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
+    nonce: str = g.csp_nonce
+    return nonce
 
+
+def init_app(app: Flask) -> None:
     @app.context_processor
-    def csp_nonce() -> dict[str, str]:
-        return {"cspNonce": g.get("csp_nonce", "")}
+    def nonce_for_templates() -> dict[str, str]:
+        return {"cspNonce": csp_nonce()}
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:
-        nonce = g.get("csp_nonce", "")
+        nonce = csp_nonce()
         # The only inline script is GOV.UK Frontend's one-line js-enabled flag,
         # allowed by this request's nonce.
         response.headers["Content-Security-Policy"] = (

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task
 from celery.schedules import crontab
+from celery.signals import after_setup_logger, after_setup_task_logger
 from flask import Flask, has_app_context
 
+from triage import log_filters
 from triage.tasks import TaskName
 
 QUEUE_DEFAULT = "triage"
@@ -40,6 +43,14 @@ def broker_options(app: Flask) -> dict[str, Any]:
         "control_folder": str(folder / "control"),
         "store_processed": False,
     }
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def redact_worker_logs(logger: logging.Logger, **_kwargs: Any) -> None:
+    """The worker's log handlers, set up by Celery when it starts, get the filter
+    that keeps secrets and personal data out of the logs (triage.log_filters)."""
+    log_filters.install(logger)
 
 
 def make_celery(app: Flask) -> Celery:
