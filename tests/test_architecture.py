@@ -16,7 +16,16 @@ from triage.tasks import TaskName
 from triage.workflow import TRANSITIONS, Action
 
 ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINT_PACKAGES = ["offers", "queue", "dashboard", "placement", "admin", "account", "auth"]
+BLUEPRINT_PACKAGES = [
+    "offers",
+    "queue",
+    "dashboard",
+    "placement",
+    "admin",
+    "account",
+    "auth",
+    "pages",
+]
 
 
 def modules(*folders: str) -> Iterator[tuple[Path, ast.Module]]:

@@ -76,6 +76,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from triage.auth import bp as auth_blueprint
     from triage.health import blueprint as health_blueprint
     from triage.offers import bp as offers_blueprint
+    from triage.pages import bp as pages_blueprint
     from triage.placement import bp as placement_blueprint
     from triage.queue import bp as queue_blueprint
 
@@ -90,6 +91,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(health_blueprint)
     app.register_blueprint(account_blueprint)
     app.register_blueprint(placement_blueprint)
+    app.register_blueprint(pages_blueprint)
 
     from triage.cli import register_commands
 

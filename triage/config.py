@@ -31,7 +31,7 @@ class Config:
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 512 * 1024
 
     # Email: "file" writes each email to MAIL_DIR; "console" prints a line per email
-    # (without the body); "smtp" sends through SMTP_HOST.
+    # (without the body); "smtp" sends through SMTP_HOST; "notify" through GOV.UK Notify.
     EMAIL_BACKEND: str = os.environ.get("EMAIL_BACKEND", "file")
     MAIL_DIR: Path = Path(os.environ.get("MAIL_DIR", _instance_dir() / "mail"))
     # Emails come from MAIL_FROM, which need not accept replies; replies go to
@@ -45,6 +45,14 @@ class Config:
     SMTP_USERNAME: str | None = os.environ.get("SMTP_USERNAME")
     SMTP_PASSWORD: str | None = os.environ.get("SMTP_PASSWORD")
     SMTP_STARTTLS: bool = os.environ.get("SMTP_STARTTLS", "true") == "true"
+    # "notify" sends through GOV.UK Notify with one email template whose subject is
+    # ((subject)) and body ((body)). The key is a secret: from the environment only.
+    NOTIFY_API_KEY: str | None = os.environ.get("NOTIFY_API_KEY")
+    NOTIFY_TEMPLATE_ID: str | None = os.environ.get("NOTIFY_TEMPLATE_ID")
+    NOTIFY_EMAIL_REPLY_TO_ID: str | None = os.environ.get("NOTIFY_EMAIL_REPLY_TO_ID")
+    NOTIFY_BASE_URL: str = os.environ.get(
+        "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+    )
 
     # The council whose service this is: its name, brand and contact details appear in
     # the header, the footer pages, page titles and every email. Leicester's public
@@ -147,6 +155,11 @@ class Production(Config):
             problems.append("DATABASE_URL must name a PostgreSQL database in production")
         if not cls.REDIS_URL:
             problems.append("REDIS_URL must be set")
+        if cls.EMAIL_BACKEND == "notify":
+            if not cls.NOTIFY_API_KEY:
+                problems.append("NOTIFY_API_KEY must be set when EMAIL_BACKEND is notify")
+            if not cls.NOTIFY_TEMPLATE_ID:
+                problems.append("NOTIFY_TEMPLATE_ID must be set when EMAIL_BACKEND is notify")
         if problems:
             raise RuntimeError("Cannot start in production: " + "; ".join(problems))
 

@@ -15,8 +15,19 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Error, Frame, Locator, Page, expect
 
+from triage.config import Test
+
 pytestmark = pytest.mark.browser
 
+SERVICE_NAME = Test.SERVICE_NAME
+COUNCIL_NAME = Test.COUNCIL_NAME
+# The footer's links and the heading of the page each leads to.
+FOOTER_PAGES = [
+    ("Accessibility statement", f"Accessibility statement for {SERVICE_NAME}"),
+    ("Privacy notice", "Privacy notice"),
+    ("Cookies", "Cookies"),
+    ("Contact", f"Contact {COUNCIL_NAME}"),
+]
 WCAG_22_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 REFERENCE = re.compile(r"SA-\d{4}-\d{5}")
 
@@ -139,8 +150,23 @@ def test_a_submitter_completes_and_submits_an_offer_in_chromium(page: Page, tmp_
         on_page("Offer accommodation")
         page.get_by_role("link", name=title, exact=True).click()
 
-    # Start page, then register an organisation.
+    # The council's identity and its footer pages, from the start page's footer.
     page.goto("/")
+    on_page("Offer supported accommodation to the council")
+    header = page.locator("header.govuk-template__header")
+    expect(header.locator(".govuk-generic-header")).to_have_text(COUNCIL_NAME)
+    expect(header.locator(".govuk-service-navigation__service-name")).to_have_text(SERVICE_NAME)
+    expect(page).to_have_title(re.compile(f" – {SERVICE_NAME} – {COUNCIL_NAME}$"))
+    assert "GDS Transport" not in page.locator("h1").evaluate(
+        "element => getComputedStyle(element).fontFamily"
+    )
+    for link, title in FOOTER_PAGES:
+        page.locator("footer").get_by_role("link", name=link, exact=True).click()
+        on_page(title)
+        expect(header.locator(".govuk-service-navigation__service-name")).to_have_text(SERVICE_NAME)
+    page.get_by_role("link", name=SERVICE_NAME, exact=True).click()
+
+    # Start page, then register an organisation.
     on_page("Offer supported accommodation to the council")
     click_button("Create an account")
     on_page("Create an account")

@@ -40,6 +40,8 @@ class Backend(Protocol):
 def _mime(email: EmailMessage) -> MimeMessage:
     message = MimeMessage()
     message["From"] = current_app.config["MAIL_FROM"]
+    if current_app.config.get("MAIL_REPLY_TO"):
+        message["Reply-To"] = current_app.config["MAIL_REPLY_TO"]
     message["To"] = email.to_address
     message["Subject"] = email.subject
     message["Message-ID"] = f"<{email.idempotency_key}@offer-triage>"
