@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -38,6 +39,9 @@ class IdConverter(IntegerConverter):
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     config = config or config_from_environment()
     config.check()
+    # Everything the service writes (uploads, emails, the SQLite database, the
+    # embedded broker's messages) may hold personal data: readable by its owner only.
+    os.umask(0o077)
 
     app = Flask(
         __name__,

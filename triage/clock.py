@@ -1,7 +1,7 @@
 """The service's one clock: instants in UTC, calendar days in the UK.
 
-Everything that asks the time asks here, so a test can move the clock in one
-place and ruff's DTZ rules catch a naive `datetime.now()` anywhere else.
+Everything that asks the time asks here (the models' column defaults included),
+and ruff's DTZ rules catch a naive `datetime.now()` anywhere else.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ class Base(DeclarativeBase):
 session = scoped_session(sessionmaker(expire_on_commit=False))
 
 _DEPTH = "triage.unit_of_work_depth"
+_FAILED = "triage.unit_of_work_failed"
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -46,10 +47,17 @@ def unit_of_work() -> Iterator[None]:
     try:
         yield
         if depth == 0:
+            if current.info.pop(_FAILED, False):
+                # A nested unit failed and its caller carried on: committing now
+                # would save half of it. Nothing is saved.
+                raise RuntimeError("a unit of work inside this one failed; nothing was saved")
             current.commit()
     except BaseException:
         if depth == 0:
+            current.info.pop(_FAILED, None)
             current.rollback()
+        else:
+            current.info[_FAILED] = True
         raise
     finally:
         current.info[_DEPTH] = depth

@@ -4,19 +4,10 @@ database does."""
 from __future__ import annotations
 
 from flask import Blueprint
-from sqlalchemy import text
 
-from triage import db
+from triage.services.health import database_answers
 
 blueprint = Blueprint("health", __name__)
-
-
-def database_answers() -> bool:
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001  (any database failure means unhealthy)
-        return False
-    return True
 
 
 @blueprint.get("/healthz")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
 from werkzeug.routing import BuildError
 
-UK = ZoneInfo("Europe/London")
+from triage.clock import UK
 
 
 def pounds(pence: int | None) -> str:

@@ -15,8 +15,6 @@ from triage.tasks import TaskName
 
 logger = logging.getLogger(__name__)
 
-MAX_RETRIES = 5
-
 
 def _publish(task_name: str, args: list[Any]) -> None:
     celery = current_app.extensions["celery"]

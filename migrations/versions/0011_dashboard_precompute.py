@@ -39,7 +39,8 @@ UPDATE offer_cohorts SET units_share =
 """
 # Every stay of an offer in a stage, from the audit trail: an offer enters a stage
 # with each event that changes its status and with a "scored" event, and leaves
-# it with the next of those events (triage.models.supply_cache.stage_entered).
+# it with the next of those events (as the code of the time did; stays are now
+# written by triage.workflow.perform).
 STAYS = """
 INSERT INTO offer_stage_stays (offer_id, stage, entered_at, left_at)
 SELECT offer_id, stage, at, lead(at) OVER (PARTITION BY offer_id ORDER BY at, id)

@@ -16,7 +16,19 @@ from tests.web.answers import VALID
 from triage.models import AuditEvent
 from triage.offers.pages import PAGES_BY_KEY
 
-PUBLIC = {"static", "auth.start", "auth.register", "auth.join", "auth.sign_in", "health.healthz"}
+PUBLIC = {
+    "static",
+    "auth.start",
+    "auth.register",
+    "auth.join",
+    "auth.sign_in",
+    "health.healthz",
+    # The footer pages: the law wants them open to everyone.
+    "pages.accessibility",
+    "pages.privacy",
+    "pages.cookies",
+    "pages.contact",
+}
 
 
 @dataclass

@@ -39,9 +39,7 @@ def acting_user() -> User:
     return user
 
 
-DECIDERS = DECIDER_ROLES
-
 submitter_required = roles_required(Role.SUBMITTER)
-decider_required = roles_required(*DECIDERS)
+decider_required = roles_required(*DECIDER_ROLES)
 staff_required = roles_required(Role.COMMISSIONER, Role.PLACEMENT_OFFICER, Role.ADMIN)
 admin_required = roles_required(Role.ADMIN)

@@ -298,7 +298,9 @@ def withdraw(offer_id: int) -> str | Response:
     form = forms.ConfirmForm()
     if form.validate_on_submit():
         was_draft = offer.is_draft
-        offers.withdraw(offer, acting_user())
+        if not offers.withdraw(offer, acting_user()):
+            flash("The offer changed since you opened it, so it was not withdrawn")
+            return redirect(url_for("offers.view", offer_id=offer.id))
         if was_draft:
             flash(f"{offer.name or 'The draft offer'} has been deleted")
         else:

@@ -5,7 +5,7 @@ again (a person is their reference)."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import flash, render_template, request
 from werkzeug.wrappers import Response
 
 from rules.matching import people_csv
@@ -86,7 +86,14 @@ def confirm_import(token: str) -> str | Response:
     form = ConfirmImportForm()
     if not form.validate_on_submit() or pending.confirmed_at is not None:
         return redirect_to("placement.import_preview", token=token)
-    plan = waiting_list.confirm(pending, policy_in_force(), acting_user())
+    try:
+        plan = waiting_list.confirm(pending, policy_in_force(), acting_user())
+    except waiting_list.ListChanged:
+        flash(
+            "Someone changed the waiting list while you were importing, so nothing was "
+            "imported. Check the changes below and import again."
+        )
+        return redirect_to("placement.import_preview", token=token)
     if plan is None:
         return redirect_to("placement.import_preview", token=token)
     flash_done(

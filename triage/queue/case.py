@@ -49,7 +49,9 @@ def assign(offer_id: int) -> Any:
     found = submitted_or_404(offer_id)
     form = forms.AssignForm(officers=assignable_officers())
     chosen = form.officer.data or ""
-    officer = queue_service.officer(int(chosen)) if chosen.isdigit() else None
+    # ASCII digits and a length an id can have: "²" is a digit to isdigit() alone.
+    wellformed = chosen.isascii() and chosen.isdigit() and len(chosen) < 10
+    officer = queue_service.officer(int(chosen)) if wellformed else None
 
     def act() -> object:
         if officer is None:

@@ -13,9 +13,10 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from triage import clock
-from triage.auth.access import DECIDERS, acting_user
+from triage.auth.access import acting_user
 from triage.models import Offer
 from triage.models.offers import OPEN_STATUSES, OfferStatus
+from triage.models.users import DECIDER_ROLES
 from triage.offers import pages as offer_pages
 from triage.queue import filters as queue_filters
 from triage.queue import forms
@@ -67,7 +68,7 @@ def render_queue(
     page = queue_service.queue_page(policy, filters, args.get("page", 1, type=int) or 1, page_size)
     listed = page.rows
     now = clock.now()
-    can_assign = acting_user().has_role(*DECIDERS)
+    can_assign = acting_user().has_role(*DECIDER_ROLES)
     if can_assign and bulk_form is None:
         bulk_form = forms.BulkAssignForm(officers=active_officers(people))
     kept = filters.query_args()

@@ -111,4 +111,6 @@ def retry_scoring(offer_id: int) -> Response:
     reference = found.reference
     if scoring.retry_scoring(found, acting_user(), seen_version=seen_version):
         flash(f"{reference} has been sent for scoring again")
+    else:
+        flash(f"{reference} changed since you opened it: check its score below")
     return redirect(url_for("queue.offer", offer_id=offer_id))

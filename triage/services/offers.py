@@ -133,12 +133,13 @@ def save_answers(offer: Offer, apply_answers: Callable[[Offer], None]) -> None:
     offer_id = offer.id  # after a failed flush the offer's attributes cannot be loaded
     if not offer.is_draft:
         raise NotADraft(f"Offer {offer_id} is no longer a draft")
-    apply_answers(offer)
     # Always an UPDATE of the offer's row, checked against the version loaded (also
     # when only its unit types or cohorts changed), so a save racing the
     # submission or another save is refused rather than written to a submitted offer.
-    offer.updated_at = clock.now()
+    # Inside the try: setting the answers may load a relationship, which flushes.
     try:
+        apply_answers(offer)
+        offer.updated_at = clock.now()
         db.session.flush()
     except StaleDataError as error:
         raise DraftChanged(f"Offer {offer_id} was saved by someone else") from error

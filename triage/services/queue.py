@@ -40,8 +40,6 @@ from triage.models.users import DECIDER_ROLES
 PAGE_SIZE = 50
 # The officer filter's value for offers nobody has yet.
 UNASSIGNED = "unassigned"
-# Who can be assigned an offer: those who may decide on it (the same roles as
-# triage.auth.access.DECIDERS, which a service cannot import).
 
 Columns = TypeVarTuple("Columns")
 # The sort keys: an expression, and whether it sorts in descending order.

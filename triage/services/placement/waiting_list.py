@@ -176,11 +176,24 @@ def parse_pending(pending: WaitingListImport, policy: Policy) -> ParsedPeople:
     return parse_people_csv(pending.content or b"", cohort_codes(policy))
 
 
-@transactional
+class ListChanged(Exception):
+    """A person the import changes was changed by someone else while it ran."""
+
+
 def confirm(pending: WaitingListImport, policy: Policy, officer: User) -> ImportPlan | None:
     """Apply an import in one transaction: new people added, changed ones updated,
     the rest untouched, so importing the same file again adds nobody. None if the
-    file is no longer clean (the policy's cohorts changed since the preview)."""
+    file is no longer clean (the policy's cohorts changed since the preview).
+    Raises ListChanged, having saved nothing, if a person it changes was edited (or
+    moved in) at the same moment."""
+    try:
+        return _confirm(pending, policy, officer)
+    except StaleDataError as error:
+        raise ListChanged("The waiting list changed while it was imported") from error
+
+
+@transactional
+def _confirm(pending: WaitingListImport, policy: Policy, officer: User) -> ImportPlan | None:
     # Locked, so a second click of "Import" waits and then finds it done.
     db.session.execute(
         select(WaitingListImport.id).where(WaitingListImport.id == pending.id).with_for_update()
