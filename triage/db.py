@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from flask import Flask
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, Table, create_engine, event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 
@@ -73,6 +73,27 @@ def transactional(function: Callable[P, R]) -> Callable[P, R]:
             return function(*args, **kwargs)
 
     return in_unit_of_work
+
+
+def lock_rows(model: type[Base], *ids: int) -> None:
+    """Take the write lock on rows of `model` before reading what a write depends
+    on ("is there a place left", "is this person still waiting"). Call it first in
+    the unit of work, before any SELECT.
+
+    `SELECT ... FOR UPDATE` does nothing on SQLite, so this is an UPDATE that sets
+    the key (and any column with an `onupdate`, such as `updated_at`) to itself:
+    nothing changes and the mapper's version column is left alone, but on
+    PostgreSQL it takes the rows' locks (as FOR NO KEY UPDATE would), and on SQLite it
+    opens the transaction with the database's write lock, so a second writer waits
+    (busy_timeout) and then reads what the first committed. pysqlite opens the
+    transaction only at the first write, so reads before it never pin an older
+    snapshot."""
+    if not ids:
+        return
+    table = cast(Table, model.__table__)
+    (key,) = table.primary_key.columns
+    unchanged = {key: key} | {column: column for column in table.columns if column.onupdate}
+    session.execute(update(table).where(key.in_(sorted(set(ids)))).values(unchanged))
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -10,11 +10,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from rules.policy_data import Policy
 from triage import clock, db
-from triage.db import transactional
+from triage.db import Base, transactional
 from triage.models import Nomination, PlacementUnit, User, WaitingPerson
 from triage.models.placement import OPEN_NOMINATION_STATUSES, NominationStatus, PersonStatus
 from triage.services.audit import AuditAction, record
@@ -50,6 +51,27 @@ class NominationRefused(Exception):
     """Why a nomination or an outcome could not be recorded, in words for the page."""
 
 
+BUSY = "Another officer was changing this at the same moment. Check the page and try again."
+
+
+# PostgreSQL's deadlock_detected and lock_not_available (a lock_timeout).
+_LOCK_SQLSTATES = frozenset({"40P01", "55P03"})
+
+
+def _lock(model: type[Base], *ids: int) -> None:
+    """The first statement of a unit of work that counts places or checks who is
+    free and then writes: the rows' write lock (`db.lock_rows`, which works on
+    SQLite too). A lock not had in time (SQLite's busy timeout, a PostgreSQL
+    deadlock) is a refusal the page shows, not an error; anything else is raised."""
+    try:
+        db.lock_rows(model, *ids)
+    except OperationalError as error:
+        sqlstate = getattr(error.orig, "sqlstate", None)
+        if sqlstate in _LOCK_SQLSTATES or "database is locked" in str(error.orig):
+            raise NominationRefused(BUSY) from error
+        raise
+
+
 def _plain(value: Any) -> Any:
     """The shortlist as JSON: dataclasses to dicts, enums and dates to strings."""
     if is_dataclass(value) and not isinstance(value, type):
@@ -70,10 +92,13 @@ def _plain(value: Any) -> Any:
 def nominate(
     unit: PlacementUnit, person: WaitingPerson, officer: User, policy: Policy, today: date
 ) -> Nomination:
-    # Lock the home's row, so two officers cannot both take its last place.
-    db.session.execute(
-        select(PlacementUnit.id).where(PlacementUnit.id == unit.id).with_for_update()
-    )
+    # The home's row first, so two officers cannot both take its last place, then
+    # the person's, so they cannot be nominated while they move in elsewhere. What
+    # the page loaded may be out of date by the time the locks are had.
+    _lock(PlacementUnit, unit.id)
+    _lock(WaitingPerson, person.id)
+    db.session.refresh(unit)
+    db.session.refresh(person)
     if person.status != PersonStatus.WAITING:
         raise NominationRefused(f"{person.reference} is no longer on the waiting list.")
     already = db.session.scalar(
@@ -140,12 +165,10 @@ def record_outcome(
     outcome changes the status, so the status the officer saw (`seen_status`) says
     which version of the nomination they acted on."""
     # The person's row too: two officers cannot move one person into two homes.
-    db.session.execute(
-        select(WaitingPerson.id).where(WaitingPerson.id == nomination.person_id).with_for_update()
-    )
-    db.session.execute(
-        select(Nomination.id).where(Nomination.id == nomination.id).with_for_update()
-    )
+    _lock(WaitingPerson, nomination.person_id)
+    _lock(Nomination, nomination.id)
+    # The person is not reloaded: their row's version (version_id_col) is what
+    # refuses an outcome if they changed since the page loaded them.
     db.session.refresh(nomination)
     if nomination.status != seen_status:
         raise NominationRefused(CHANGED_SINCE_OPENED)
