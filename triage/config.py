@@ -78,7 +78,10 @@ class Config:
     DPO_ADDRESS: str = os.environ.get(
         "DPO_ADDRESS", "Information Governance, City Hall, 115 Charles Street, Leicester, LE1 1FZ"
     )
+    # RETENTION_PERIOD is the notice's words; RETENTION_DAYS is what the daily
+    # retention job (triage.services.retention) applies: set both together.
     RETENTION_PERIOD: str = os.environ.get("RETENTION_PERIOD", "2 years")
+    RETENTION_DAYS: int = int(os.environ.get("RETENTION_DAYS", "730"))
     # When the accessibility statement was prepared and last reviewed (it says so).
     ACCESSIBILITY_STATEMENT_DATE: str = "3 December 2026"
 
@@ -106,6 +109,8 @@ class Config:
     RESEND_STUCK_OFFERS_INTERVAL_SECONDS = 300.0
     PURGE_ABANDONED_IMPORTS_INTERVAL_SECONDS = 3600.0
     NOTIFICATION_DIGEST_HOUR_UTC = 7
+    # The retention job runs once a day at this hour, UTC.
+    RETENTION_HOUR_UTC = 3
     # A scoring task that fails waits this many seconds before its first retry,
     # doubling for each later one (at most two minutes).
     SCORE_RETRY_BASE_SECONDS = float(os.environ.get("SCORE_RETRY_BASE_SECONDS", "5"))

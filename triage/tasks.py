@@ -18,3 +18,4 @@ class TaskName(enum.StrEnum):
     DELIVER_PENDING_EMAILS = "email.deliver_pending"
     SEND_NOTIFICATION_DIGESTS = "notifications.send_digests"
     PURGE_ABANDONED_IMPORTS = "placement.purge_abandoned_imports"
+    APPLY_RETENTION = "retention.apply"

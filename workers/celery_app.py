@@ -103,6 +103,11 @@ def make_celery(app: Flask) -> Celery:
                 "task": TaskName.SEND_NOTIFICATION_DIGESTS,
                 "schedule": crontab(hour=app.config["NOTIFICATION_DIGEST_HOUR_UTC"], minute=0),
             },
+            # The retention policy, applied daily at a quiet hour, UTC.
+            "apply-retention": {
+                "task": TaskName.APPLY_RETENTION,
+                "schedule": crontab(hour=app.config["RETENTION_HOUR_UTC"], minute=0),
+            },
         },
         beat_schedule_filename=str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),
         worker_hijack_root_logger=False,

@@ -9,7 +9,7 @@ from typing import Any
 from celery import shared_task
 from flask import current_app
 
-from triage.services import emails, notifications, outbox, scoring
+from triage.services import emails, notifications, outbox, retention, scoring
 from triage.services.placement import waiting_list
 from triage.tasks import TaskName
 
@@ -91,3 +91,10 @@ def send_notification_digests() -> int:
 @shared_task(name=TaskName.PURGE_ABANDONED_IMPORTS, acks_late=True, ignore_result=True)
 def purge_abandoned_imports() -> int:
     return waiting_list.purge_abandoned_imports()
+
+
+@shared_task(name=TaskName.APPLY_RETENTION, acks_late=True, ignore_result=True)
+def apply_retention() -> tuple[int, int]:
+    """Daily: records of people who left the waiting list reduced, and documents of
+    long-closed offers deleted, as the privacy notice says."""
+    return retention.apply_retention()

@@ -106,6 +106,9 @@ class WaitingPerson(Base):
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=clock.now, onupdate=clock.now
     )
+    # Set when the retention job reduced the record of someone who left the list
+    # to what statistics need (triage.services.retention).
+    reduced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __mapper_args__ = {"version_id_col": version}
 

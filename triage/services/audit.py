@@ -59,6 +59,8 @@ class AuditAction(enum.StrEnum):
     PROPOSAL_VIEWED = "proposal_viewed"
     # Someone asked for a page or a record that is not theirs to see (given a 404).
     ACCESS_REFUSED = "access_refused"
+    # The service's retention job reduced records or deleted documents.
+    RETENTION_APPLIED = "retention_applied"
 
     @property
     def label(self) -> str:
@@ -100,6 +102,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.SHORTLIST_VIEWED: "Shortlist viewed",
     AuditAction.PROPOSAL_VIEWED: "Proposal for every home viewed",
     AuditAction.ACCESS_REFUSED: "Access refused",
+    AuditAction.RETENTION_APPLIED: "Records reduced under the retention policy",
 }
 
 
