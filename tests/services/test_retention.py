@@ -362,3 +362,32 @@ def test_the_daily_task_applies_both(app, officer, submitter):
             )
         ).all()
     assert len(actions) == 2
+
+
+def test_a_reduced_record_is_neither_edited_nor_filled_in_by_an_import(app, officer):
+    from tests.placement.helpers import import_list, row, waiting_list_csv
+
+    ids = _people(app, officer)
+    with app.app_context():
+        assert retention.reduce_departed_people() == 2
+    reduced = factories.get(WaitingPerson, ids["old_left"])
+    before = _columns(reduced)
+    client = factories.signed_in_client(app, officer)
+
+    # An old file that still lists the person changes nothing of theirs.
+    done = import_list(
+        client,
+        waiting_list_csv(row(reduced.reference, sharing_notes="Back from an old file")),
+    )
+    assert done.status_code == 302
+    assert _columns(factories.get(WaitingPerson, ids["old_left"])) == before
+
+    # Nor can the team put them back on the list by hand.
+    page = f"/placement/people/{ids['old_left']}/edit"
+    shown = client.get(page)
+    data: dict[str, Any] = dict(factories.form_values(shown))
+    data["csrf_token"] = factories.csrf_token(shown.text)
+    data["status"] = "waiting"
+    response = client.post(page, data=data)
+    assert "reduced under the retention policy" in " ".join(factories.error_summary(response))
+    assert _columns(factories.get(WaitingPerson, ids["old_left"])) == before

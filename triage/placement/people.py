@@ -153,6 +153,12 @@ def edit_person(person_id: int) -> str | Response:
                 PersonStatus(form.status.data),
                 seen_version=posted_id(form.version.data),
             )
+        except waiting_list.RecordReduced:
+            form.status.errors = [
+                *form.status.errors,
+                "This record was reduced under the retention policy and cannot be "
+                "changed. If the person is referred again, add them with a new reference",
+            ]
         except waiting_list.PersonChanged:
             # Show the record as it is now (the edit was rolled back, so `row`
             # reloads), so saving again cannot overwrite the other officer's

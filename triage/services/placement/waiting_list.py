@@ -31,6 +31,10 @@ class PersonChanged(Exception):
     """The record changed since the officer opened it: their edit was not saved."""
 
 
+class RecordReduced(Exception):
+    """The record was reduced under the retention policy: it cannot be edited."""
+
+
 def cohort_codes(policy: Policy) -> list[str]:
     return [cohort.code for cohort in policy.cohorts]
 
@@ -104,7 +108,10 @@ def plan(people: Sequence[Person]) -> ImportPlan:
             new.append(person)
             continue
         current = row.as_person()
-        if current == person:
+        # A record reduced under the retention policy keeps only what statistics
+        # need: a file cannot fill it in again (the person is added afresh under a
+        # new reference if they come back).
+        if current == person or row.reduced_at is not None:
             unchanged.append(person)
             continue
         changed.append(person)
@@ -324,6 +331,8 @@ def change(
     stale = PersonChanged(f"Waiting-list record {row.id} changed since it was opened")
     if seen_version != row.version:
         raise stale
+    if row.reduced_at is not None:
+        raise RecordReduced(f"Waiting-list record {row.id} was reduced under the retention policy")
     if row.as_person() == person and row.status == status:
         return False
     if status is PersonStatus.MOVED_IN or (
