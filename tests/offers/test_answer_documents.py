@@ -64,3 +64,20 @@ def test_a_refused_file_sends_nothing_and_keeps_the_answer_typed(app, submitter,
     assert factories.rows(OfferMessage, offer_id=offer_id, from_council=False) == []
     assert factories.rows(Document, offer_id=offer_id) == []
     assert factories.get(Offer, offer_id).status == "information_requested"
+
+
+def test_a_file_twice_the_limit_is_refused_on_the_form_with_the_answer_kept(
+    app, submitter, submitter_client
+):
+    """Well over the 10MB limit but within what a request may carry: the form
+    says so beside the file field, and what was typed is still there."""
+    from tests.factories import PDF_BYTES
+
+    offer_id = _information_requested(app, submitter)
+    content = PDF_BYTES + b"0" * (20 * 1024 * 1024)
+    refused = _answer(submitter_client, offer_id, content, "big-plan.pdf")
+    assert refused.status_code == 200
+    assert "The selected file must be smaller than 10MB" in error_summary(refused)
+    assert "Plan attached." in refused.text
+    assert factories.rows(Document, offer_id=offer_id) == []
+    assert factories.get(Offer, offer_id).status == "information_requested"
