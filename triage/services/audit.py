@@ -57,6 +57,12 @@ class AuditAction(enum.StrEnum):
     NOMINATION_OUTCOME = "nomination_outcome"
     SHORTLIST_VIEWED = "shortlist_viewed"
     PROPOSAL_VIEWED = "proposal_viewed"
+    # Accounts.
+    PASSWORD_RESET_REQUESTED = "password_reset_requested"
+    PASSWORD_RESET = "password_reset"
+    PASSWORD_CHANGED = "password_changed"
+    NAME_CHANGED = "name_changed"
+    SESSIONS_ENDED = "sessions_ended"
     # Someone asked for a page or a record that is not theirs to see (given a 404).
     ACCESS_REFUSED = "access_refused"
     # The service's retention job reduced records or deleted documents.
@@ -101,6 +107,11 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.NOMINATION_OUTCOME: "Nomination outcome recorded",
     AuditAction.SHORTLIST_VIEWED: "Shortlist viewed",
     AuditAction.PROPOSAL_VIEWED: "Proposal for every home viewed",
+    AuditAction.PASSWORD_RESET_REQUESTED: "Password reset asked for",
+    AuditAction.PASSWORD_RESET: "Password reset",
+    AuditAction.PASSWORD_CHANGED: "Password changed",
+    AuditAction.NAME_CHANGED: "Name changed",
+    AuditAction.SESSIONS_ENDED: "Other sessions ended",
     AuditAction.ACCESS_REFUSED: "Access refused",
     AuditAction.RETENTION_APPLIED: "Records reduced under the retention policy",
 }
