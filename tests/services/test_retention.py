@@ -391,3 +391,15 @@ def test_a_reduced_record_is_neither_edited_nor_filled_in_by_an_import(app, offi
     response = client.post(page, data=data)
     assert "reduced under the retention policy" in " ".join(factories.error_summary(response))
     assert _columns(factories.get(WaitingPerson, ids["old_left"])) == before
+
+
+def test_reduced_records_are_marked_on_the_list_and_left_out_of_the_download(app, officer):
+    ids = _people(app, officer)
+    with app.app_context():
+        assert retention.reduce_departed_people() == 2
+    client = factories.signed_in_client(app, officer)
+    listed = factories.text(client.get("/placement/people?status=removed"))
+    assert "RET-OLD-OUT" in listed and "Record reduced" in listed
+    download = client.get("/placement/people.csv").get_data(as_text=True)
+    assert factories.get(WaitingPerson, ids["old_left"]).reference not in download
+    assert factories.get(WaitingPerson, ids["recent_left"]).reference in download

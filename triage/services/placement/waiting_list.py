@@ -403,8 +403,13 @@ def people_page(
 
 @transactional
 def export(officer: User) -> list[WaitingPerson]:
+    """Everyone on the list, in the import's format. Records reduced under the
+    retention policy are left out: their blanked answers would read as real ones
+    (and an import leaves people it does not list as they are)."""
     people = db.session.scalars(
-        select(WaitingPerson).order_by(WaitingPerson.referred_on, WaitingPerson.reference)
+        select(WaitingPerson)
+        .where(WaitingPerson.reduced_at.is_(None))
+        .order_by(WaitingPerson.referred_on, WaitingPerson.reference)
     ).all()
     record(AuditAction.WAITING_LIST_EXPORTED, officer, detail=f"{len(people)} records")
     return list(people)
