@@ -99,6 +99,8 @@ class Config:
     # Sign-in throttling: this many failures for one email address inside the
     # window block further attempts for that address until the window passes.
     LOGIN_MAX_FAILURES = 5
+    # How long an emailed link to reset a forgotten password works.
+    PASSWORD_RESET_MINUTES = 60
     LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 
     # The outbox relay gives up on a broker after this many seconds per attempt.

@@ -23,6 +23,11 @@ PUBLIC = {
     "auth.join",
     "auth.sign_in",
     "health.healthz",
+    # Resetting a forgotten password: for people who cannot sign in.
+    "auth.forgotten_password",
+    "auth.check_your_email",
+    "auth.reset_link",
+    "auth.reset_password",
     # The footer pages: the law wants them open to everyone.
     "pages.accessibility",
     "pages.privacy",

@@ -38,6 +38,7 @@ def test_the_list_is_empty_until_an_offer_is_submitted(staff_client, submitter):
         "Submitted offers",
         "Supply and demand",
         "Email notifications",
+        "Your account",
     ]
 
 
@@ -134,6 +135,7 @@ def test_administrators_see_the_staff_accounts(admin_client, admin, commissioner
         "Scoring policy",
         "Audit log",
         "Email notifications",
+        "Your account",
     ]
     rows = [" ".join(row.get_text(" ").split()) for row in soup(response).select("tbody tr")]
     assert f"Staff admin {admin.email} Administrator" in rows

@@ -114,3 +114,35 @@ class SignInForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     """Only a CSRF token: signing out is a POST, never a link."""
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email address", description="The email address you use to sign in to the service."
+    )
+    submit = SubmitField("Send a link to reset my password", widget=GovSubmitInput())
+
+
+class NewPasswordForm(NewPasswordMixin, FlaskForm):
+    """A new password chosen with a reset link. The rules are registration's; the
+    account's email address and name (given by the view) are refused as passwords."""
+
+    password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description="Use 8 characters or more. Avoid common passwords.",
+    )
+    confirm_password = PasswordField("Confirm your new password", widget=GovPasswordInput())
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, account_email: str = "", account_name: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._account_email = account_email
+        self._account_name = account_name
+
+    def validate_password(self, field: PasswordField) -> None:
+        problem = password_problem(
+            field.data or "", email=self._account_email, name=self._account_name
+        )
+        if problem:
+            raise ValidationError(problem)

@@ -1,0 +1,95 @@
+"""A person's own account: their name, their password and their signed-in sessions.
+
+Every entry point is one unit of work with its audit event. The events never say
+what the name or password is. Sessions are LoginSession rows: deleting one ends it
+(the next request with its cookie is signed out).
+
+Services may not import the auth blueprint package, so the password functions
+(`triage.auth.passwords`) are passed in by the caller, and the session to keep is
+named by its id (`triage.auth.sessions.current_session_id`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from triage import db
+from triage.db import transactional
+from triage.models import LoginSession, User
+from triage.services import audit
+from triage.services.audit import AuditAction
+
+
+class WrongPassword(Exception):
+    """The current password given does not match: nothing was changed."""
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    id: int
+    started_at: datetime
+    is_current: bool
+
+
+@transactional
+def change_name(user: User, full_name: str) -> None:
+    user.full_name = full_name
+    audit.record(AuditAction.NAME_CHANGED, user)
+
+
+@transactional
+def change_password(
+    user: User,
+    current_password: str,
+    new_password: str,
+    keep_session_id: int | None,
+    *,
+    verify: Callable[[str, str], bool],
+    hash_password: Callable[[str], str],
+) -> int:
+    """Set `user`'s new password and end every other session of theirs (keeping
+    `keep_session_id`, the one making the change). Raises WrongPassword, having
+    changed nothing, if `current_password` is not theirs. Returns how many sessions
+    were ended."""
+    if not verify(user.password_hash, current_password):
+        raise WrongPassword
+    user.password_hash = hash_password(new_password)
+    ended = _end_others(user, keep_session_id)
+    audit.record(AuditAction.PASSWORD_CHANGED, user, detail=f"{ended} other sessions ended")
+    return ended
+
+
+@transactional
+def sessions_of(user: User, current_session_id: int | None) -> list[SessionEntry]:
+    """`user`'s signed-in sessions, newest first; `current_session_id` is this one."""
+    records = db.session.scalars(
+        select(LoginSession)
+        .where(LoginSession.user_id == user.id)
+        .order_by(LoginSession.created_at.desc(), LoginSession.id.desc())
+    )
+    return [
+        SessionEntry(
+            id=record.id, started_at=record.created_at, is_current=record.id == current_session_id
+        )
+        for record in records
+    ]
+
+
+@transactional
+def end_other_sessions(user: User, keep_session_id: int | None) -> int:
+    """End every session of `user` but `keep_session_id`. Returns how many ended."""
+    ended = _end_others(user, keep_session_id)
+    audit.record(AuditAction.SESSIONS_ENDED, user, detail=f"{ended} sessions ended")
+    return ended
+
+
+def _end_others(user: User, keep_session_id: int | None) -> int:
+    statement = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep_session_id is not None:
+        statement = statement.where(LoginSession.id != keep_session_id)
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
