@@ -278,5 +278,7 @@ def test_every_email_gives_the_contact_details(app: Flask, name: str) -> None:
             question="What is the rent for each unit?",
             notification=notification,
             notifications=[notification],
+            link="https://offers.example/reset-password/not-a-real-token",
+            lifetime="1 hour",
         )
     assert_contact_details(body)
