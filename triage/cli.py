@@ -75,9 +75,9 @@ def db_revision(message: str, rev_id: str) -> None:
 @click.password_option(help="Prompted for if not given.")
 @with_appcontext
 def create_user_command(email: str, full_name: str, role: str, password: str) -> None:
-    from triage.auth.passwords import password_problem
     from triage.auth.service import EmailTaken, create_user
     from triage.models.users import Role
+    from triage.passwords import password_problem
 
     problem = password_problem(password, email=email, name=full_name)
     if problem:

@@ -9,9 +9,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import ValidationError
 
-from triage.auth.passwords import password_problem
 from triage.fields import ChoiceField, TextField
 from triage.models.users import NOTIFICATION_FREQUENCY_LABELS
+from triage.passwords import password_problem
 
 
 class NotificationsForm(FlaskForm):

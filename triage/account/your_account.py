@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 from triage.account import bp
 from triage.account.forms import EndSessionsForm, NameForm, PasswordForm
 from triage.auth.access import acting_user
-from triage.auth.passwords import hash_password, verify_password
 from triage.auth.sessions import current_session_id
 from triage.services import account
 
@@ -46,8 +45,6 @@ def password() -> str | Response:
                 form.current_password.data,
                 form.password.data,
                 current_session_id(current_user),
-                verify=verify_password,
-                hash_password=hash_password,
             )
         except account.WrongPassword:
             form.current_password.errors = [*form.current_password.errors, CURRENT_PASSWORD_WRONG]

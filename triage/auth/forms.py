@@ -10,9 +10,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
-from triage.auth.passwords import password_problem
 from triage.fields import ChoiceField, TextField, clean_text
 from triage.models.users import ORGANISATION_TYPE_LABELS
+from triage.passwords import password_problem
 
 
 class EmailField(StringField):

@@ -15,7 +15,6 @@ from werkzeug.wrappers import Response
 
 from triage.auth import bp, sessions
 from triage.auth.forms import ForgottenPasswordForm, NewPasswordForm
-from triage.auth.passwords import hash_password
 from triage.services import password_reset
 
 TOKEN_KEY = "password_reset_token"  # noqa: S105  (a session key, not a secret)
@@ -64,8 +63,6 @@ def reset_password() -> str | Response:
             password_reset.reset_password(
                 token,
                 form.password.data or "",
-                hash_password=hash_password,
-                end_sessions=sessions.end_sessions,
             )
         except password_reset.InvalidResetLink:
             return _link_invalid()

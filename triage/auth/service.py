@@ -7,10 +7,10 @@ import secrets
 from sqlalchemy import func, select
 
 from triage import db
-from triage.auth.passwords import hash_password
 from triage.db import transactional
 from triage.models import Organisation, User
 from triage.models.users import STAFF_ROLES, Role
+from triage.passwords import hash_password
 
 
 class EmailTaken(Exception):

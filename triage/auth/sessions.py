@@ -16,10 +16,10 @@ from flask_login import UserMixin, login_user, logout_user
 from sqlalchemy import delete, func, select
 
 from triage import clock, db
-from triage.auth.passwords import burn_verification_time, verify_password
 from triage.db import transactional
 from triage.extensions import login_manager
 from triage.models import LoginFailure, LoginSession, User
+from triage.passwords import burn_verification_time, verify_password
 
 
 class TooManyFailures(Exception):
@@ -112,18 +112,6 @@ def too_many_failures(email: str) -> bool:
         .where(LoginFailure.email_key == email_key(email), LoginFailure.at >= clock.now() - window)
     )
     return (failures or 0) >= current_app.config["LOGIN_MAX_FAILURES"]
-
-
-def end_sessions(user_id: int, *, keep: SignedInUser | None = None) -> int:
-    """End every signed-in session of `user_id` (but `keep`'s, if given: the one
-    making the change), in the caller's transaction. A request with an ended
-    session's cookie is signed out (load_user finds no record). Returns how many
-    were ended."""
-    statement = delete(LoginSession).where(LoginSession.user_id == user_id)
-    if keep is not None:
-        statement = statement.where(LoginSession.token_hash != _hash(keep._session_token))
-    result = db.session.execute(statement.execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def current_session_id(current: SignedInUser) -> int | None:

@@ -4,14 +4,12 @@ Every entry point is one unit of work with its audit event. The events never say
 what the name or password is. Sessions are LoginSession rows: deleting one ends it
 (the next request with its cookie is signed out).
 
-Services may not import the auth blueprint package, so the password functions
-(`triage.auth.passwords`) are passed in by the caller, and the session to keep is
-named by its id (`triage.auth.sessions.current_session_id`).
+The session to keep is named by its id (`triage.auth.sessions.current_session_id`
+gives the signed-in one's).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +18,7 @@ from sqlalchemy import delete, select
 from triage import db
 from triage.db import transactional
 from triage.models import LoginSession, User
+from triage.passwords import hash_password, verify_password
 from triage.services import audit
 from triage.services.audit import AuditAction
 
@@ -47,18 +46,15 @@ def change_password(
     current_password: str,
     new_password: str,
     keep_session_id: int | None,
-    *,
-    verify: Callable[[str, str], bool],
-    hash_password: Callable[[str], str],
 ) -> int:
     """Set `user`'s new password and end every other session of theirs (keeping
     `keep_session_id`, the one making the change). Raises WrongPassword, having
     changed nothing, if `current_password` is not theirs. Returns how many sessions
     were ended."""
-    if not verify(user.password_hash, current_password):
+    if not verify_password(user.password_hash, current_password):
         raise WrongPassword
     user.password_hash = hash_password(new_password)
-    ended = _end_others(user, keep_session_id)
+    ended = end_sessions(user, keep_session_id=keep_session_id)
     audit.record(AuditAction.PASSWORD_CHANGED, user, detail=f"{ended} other sessions ended")
     return ended
 
@@ -82,12 +78,15 @@ def sessions_of(user: User, current_session_id: int | None) -> list[SessionEntry
 @transactional
 def end_other_sessions(user: User, keep_session_id: int | None) -> int:
     """End every session of `user` but `keep_session_id`. Returns how many ended."""
-    ended = _end_others(user, keep_session_id)
+    ended = end_sessions(user, keep_session_id=keep_session_id)
     audit.record(AuditAction.SESSIONS_ENDED, user, detail=f"{ended} sessions ended")
     return ended
 
 
-def _end_others(user: User, keep_session_id: int | None) -> int:
+def end_sessions(user: User, *, keep_session_id: int | None = None) -> int:
+    """End every signed-in session of `user` but `keep_session_id`'s, in the
+    caller's transaction (the next request with an ended session's cookie is signed
+    out). Returns how many were ended."""
     statement = delete(LoginSession).where(LoginSession.user_id == user.id)
     if keep_session_id is not None:
         statement = statement.where(LoginSession.id != keep_session_id)

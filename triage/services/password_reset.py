@@ -6,17 +6,12 @@ once and for PASSWORD_RESET_MINUTES (an hour by default). Asking for a link
 looks the same whether or not the address has an account: the caller shows the
 same page, and nothing is written for an unknown address. Choosing a new
 password uses up every outstanding link of the account and ends every session.
-
-Services may not import the auth blueprint package, so the caller passes in the
-password hashing function (`triage.auth.passwords.hash_password`) and the one that
-ends an account's sessions (`triage.auth.sessions.end_sessions`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app, render_template, url_for
@@ -25,7 +20,8 @@ from sqlalchemy import select, update
 from triage import clock, db
 from triage.db import transactional
 from triage.models.users import PasswordReset, User
-from triage.services import audit, emails
+from triage.passwords import hash_password
+from triage.services import account, audit, emails
 from triage.services.audit import AuditAction
 
 DEFAULT_MINUTES = 60
@@ -103,13 +99,10 @@ def user_for_token(token: str) -> User | None:
 def reset_password(
     token: str,
     new_password: str,
-    *,
-    hash_password: Callable[[str], str],
-    end_sessions: Callable[[int], int],
 ) -> User:
     """Set the password of the account `token`'s link resets, use up every
     outstanding link of that account and end every one of its sessions (with
-    `end_sessions(user_id)`, in this transaction). Raises InvalidResetLink, having
+    `account.end_sessions`, in this transaction). Raises InvalidResetLink, having
     changed nothing, if the link is not usable."""
     reset = _usable_reset(token, lock=True)
     if reset is None:
@@ -124,6 +117,6 @@ def reset_password(
         .execution_options(synchronize_session=False)
     )
     user.password_hash = hash_password(new_password)
-    ended = end_sessions(user.id)
+    ended = account.end_sessions(user)
     audit.record(AuditAction.PASSWORD_RESET, user, detail=f"{ended} sessions ended")
     return user
