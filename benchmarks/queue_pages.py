@@ -61,7 +61,7 @@ from triage.models import (  # noqa: E402
     Organisation,
     User,
 )
-from triage.models.offers import OfferStatus, refresh_units_shares  # noqa: E402
+from triage.models.offers import OfferStatus, share_units  # noqa: E402
 from triage.models.scores import OfferScoreVerdict  # noqa: E402
 from triage.queue.filters import RULE_TITLES  # noqa: E402
 from triage.services.policy import policy_in_force  # noqa: E402
@@ -391,7 +391,7 @@ def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
         connection.execute(insert(AuditEvent), events)
         connection.execute(insert(OfferUnitType), units)
         connection.execute(insert(OfferCohort), offer_cohorts)
-        refresh_units_shares(connection, offer_ids)
+        connection.execute(share_units(offer_ids))
         connection.execute(insert(OfferStageStay), stays)
         score_ids = list(connection.scalars(insert(OfferScore).returning(OfferScore.id), scores))
         connection.execute(

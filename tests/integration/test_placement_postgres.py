@@ -4,53 +4,25 @@ last place at the same moment get one nomination, never two."""
 from __future__ import annotations
 
 import threading
-from datetime import date
 
 import pytest
 from flask import Flask
 
 from tests import factories
+from tests.placement.helpers import vacant_home, waiting_person
 from triage import clock, db
 from triage.models import Nomination, PlacementUnit, User, WaitingPerson
-from triage.models.placement import PersonStatus, UnitSource
 from triage.services.placement import nominations
 from triage.services.policy import policy_in_force
 
 pytestmark = pytest.mark.integration
 
 
-def _person(reference: str) -> WaitingPerson:
-    return WaitingPerson(
-        reference=reference,
-        cohort="mental_health_step_down",
-        referred_on=date(2025, 1, 1),
-        priority="high",
-        support_needed="regular_on_site",
-        self_contained_required=True,
-        wheelchair_user=False,
-        level_access_needed=False,
-        age_band="35-49",
-        status=PersonStatus.WAITING,
-    )
-
-
 def test_two_officers_cannot_both_take_the_last_place(app: Flask) -> None:
     officers = [factories.staff("placement_officer") for _ in range(2)]
     with app.app_context():
-        home = PlacementUnit(
-            reference="VAC-00001",
-            source=UnitSource.REGISTERED_VACANCY,
-            scheme="Ashfield Court",
-            cohorts="mental_health_step_down",
-            configuration="core_and_cluster",
-            postcode_district="LE3",
-            support_model="on_site_24_7",
-            self_contained=True,
-            wheelchair_accessible=False,
-            level_access=False,
-            places=1,
-        )
-        db.session.add_all([home, _person("P-0001"), _person("P-0002")])
+        home = vacant_home("VAC-00001")
+        db.session.add_all([home, waiting_person("P-0001"), waiting_person("P-0002")])
         db.session.commit()
         home_id = home.id
 

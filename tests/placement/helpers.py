@@ -1,9 +1,11 @@
-"""Building blocks for the placement tests: a waiting-list file, an approved offer
-with its homes, and the pages' forms."""
+"""Building blocks for the placement tests: a waiting person and a vacant home
+(unsaved rows), a waiting-list file, an approved offer with its homes, and the
+pages' forms."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -13,8 +15,45 @@ from flask.testing import FlaskClient
 from tests import factories
 from tests.factories import csrf_token
 from triage import db
-from triage.models import Offer, PlacementUnit, User
+from triage.models import Offer, PlacementUnit, User, WaitingPerson
+from triage.models.placement import PersonStatus, UnitSource
 from triage.services import decisions
+
+
+def waiting_person(reference: str, **overrides: Any) -> WaitingPerson:
+    """A person waiting in the step-down cohort who fits `vacant_home`."""
+    values: dict[str, Any] = {
+        "reference": reference,
+        "cohort": "mental_health_step_down",
+        "referred_on": date(2025, 1, 1),
+        "priority": "high",
+        "support_needed": "regular_on_site",
+        "self_contained_required": True,
+        "wheelchair_user": False,
+        "level_access_needed": False,
+        "age_band": "35-49",
+        "status": PersonStatus.WAITING,
+    }
+    return WaitingPerson(**(values | overrides))
+
+
+def vacant_home(reference: str, **overrides: Any) -> PlacementUnit:
+    """A registered vacancy with one place, in a core-and-cluster scheme."""
+    values: dict[str, Any] = {
+        "reference": reference,
+        "source": UnitSource.REGISTERED_VACANCY,
+        "scheme": "Ashfield Court",
+        "cohorts": "mental_health_step_down",
+        "configuration": "core_and_cluster",
+        "postcode_district": "LE3",
+        "support_model": "on_site_24_7",
+        "self_contained": True,
+        "wheelchair_accessible": False,
+        "level_access": False,
+        "places": 1,
+    }
+    return PlacementUnit(**(values | overrides))
+
 
 HEADER = (
     "person_reference,cohort,date_referred,priority,support_needed,self_contained_required,"

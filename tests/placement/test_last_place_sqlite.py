@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from datetime import date
 
 import pytest
 from flask import Flask
 from sqlalchemy.exc import OperationalError
 
 from tests import factories
+from tests.placement.helpers import vacant_home, waiting_person
 from triage import clock, db
 from triage.models import Nomination, PlacementUnit, User, WaitingPerson
 from triage.models.placement import (
     OPEN_NOMINATION_STATUSES,
     NominationStatus,
-    PersonStatus,
-    UnitSource,
 )
 from triage.services.placement import nominations
 from triage.services.policy import policy_in_force
@@ -28,43 +26,12 @@ from triage.services.policy import policy_in_force
 ROUNDS = 5
 
 
-def _person(reference: str) -> WaitingPerson:
-    return WaitingPerson(
-        reference=reference,
-        cohort="mental_health_step_down",
-        referred_on=date(2025, 1, 1),
-        priority="high",
-        support_needed="regular_on_site",
-        self_contained_required=True,
-        wheelchair_user=False,
-        level_access_needed=False,
-        age_band="35-49",
-        status=PersonStatus.WAITING,
-    )
-
-
-def _home(reference: str) -> PlacementUnit:
-    return PlacementUnit(
-        reference=reference,
-        source=UnitSource.REGISTERED_VACANCY,
-        scheme="Ashfield Court",
-        cohorts="mental_health_step_down",
-        configuration="core_and_cluster",
-        postcode_district="LE3",
-        support_model="on_site_24_7",
-        self_contained=True,
-        wheelchair_accessible=False,
-        level_access=False,
-        places=1,
-    )
-
-
 def _home_with_one_place(app: Flask, round_number: int) -> tuple[int, list[str]]:
     """A one-place home and two people waiting who both fit it."""
     references = [f"P-{round_number}01", f"P-{round_number}02"]
     with app.app_context():
-        home = _home(f"VAC-{round_number:05d}")
-        db.session.add_all([home, *(_person(reference) for reference in references)])
+        home = vacant_home(f"VAC-{round_number:05d}")
+        db.session.add_all([home, *(waiting_person(reference) for reference in references)])
         db.session.commit()
         return home.id, references
 
@@ -129,8 +96,8 @@ def test_two_officers_cannot_both_take_the_last_place_on_sqlite(app: Flask) -> N
 def test_one_person_cannot_move_into_two_homes_at_once_on_sqlite(app: Flask) -> None:
     officers = [factories.staff("placement_officer") for _ in range(2)]
     with app.app_context():
-        homes = [_home("VAC-00101"), _home("VAC-00102")]
-        person = _person("P-0101")
+        homes = [vacant_home("VAC-00101"), vacant_home("VAC-00102")]
+        person = waiting_person("P-0101")
         db.session.add_all([*homes, person])
         db.session.commit()
         home_ids = [home.id for home in homes]

@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from tests import factories
+from tests.placement.helpers import vacant_home, waiting_person
 from triage import clock, db
 from triage.models import (
     AuditEvent,
@@ -23,7 +24,7 @@ from triage.models import (
     User,
     WaitingPerson,
 )
-from triage.models.placement import NominationStatus, PersonStatus, UnitSource
+from triage.models.placement import NominationStatus, PersonStatus
 from triage.services import decisions, retention
 from triage.services import offers as offer_service
 from triage.services.audit import AuditAction
@@ -41,16 +42,11 @@ def officer(app: Flask) -> factories.Account:
 
 def _person(reference: str, status: PersonStatus, changed: timedelta) -> int:
     at = clock.now() - changed
-    row = WaitingPerson(
-        reference=reference,
-        cohort="mental_health_step_down",
+    row = waiting_person(
+        reference,
         referred_on=date(2024, 1, 15),
-        priority="high",
-        support_needed="regular_on_site",
-        self_contained_required=True,
         wheelchair_user=True,
         level_access_needed=True,
-        age_band="35-49",
         preferred_areas="LE1 LE2",
         excluded_areas="LE4",
         sharing_notes="Anxious in crowds; sees Dr Example weekly",
@@ -65,19 +61,7 @@ def _person(reference: str, status: PersonStatus, changed: timedelta) -> int:
 
 
 def _unit() -> PlacementUnit:
-    unit = PlacementUnit(
-        reference="VAC-RET-1",
-        source=UnitSource.REGISTERED_VACANCY,
-        scheme="Ashfield Court",
-        cohorts="mental_health_step_down",
-        configuration="core_and_cluster",
-        postcode_district="LE3",
-        support_model="on_site_24_7",
-        self_contained=True,
-        wheelchair_accessible=False,
-        level_access=False,
-        places=2,
-    )
+    unit = vacant_home("VAC-RET-1", places=2)
     db.session.add(unit)
     db.session.flush()
     return unit

@@ -22,7 +22,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from rules.appendix_c import postcode_district
@@ -361,8 +360,3 @@ def share_units(offer_ids: Iterable[int] | None = None) -> Update:
     if offer_ids is not None:
         statement = statement.where(cohorts.c.offer_id.in_(sorted(set(offer_ids))))
     return statement
-
-
-def refresh_units_shares(connection: Connection, offer_ids: Iterable[int] | None = None) -> None:
-    """Set units_share on the cohorts of `offer_ids` (None: of every offer)."""
-    connection.execute(share_units(offer_ids))

@@ -83,7 +83,6 @@ class SmtpBackend:
             raise EmailDeliveryError(f"SMTP delivery failed: {type(error).__name__}") from error
 
 
-NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
 # "<key name>-<service id>-<secret>": the client takes the last 73 characters apart.
 _NOTIFY_KEY = re.compile(
     r".+-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}",
@@ -122,9 +121,7 @@ class NotifyBackend:
         if not _NOTIFY_KEY.fullmatch(api_key) or not template_id:
             # A configuration fault, not this email's: it stays pending until fixed.
             raise EmailDeliveryError("NOTIFY_API_KEY or NOTIFY_TEMPLATE_ID is missing or malformed")
-        client = NotificationsAPIClient(
-            api_key, base_url=config.get("NOTIFY_BASE_URL") or NOTIFY_BASE_URL, timeout=30
-        )
+        client = NotificationsAPIClient(api_key, base_url=config["NOTIFY_BASE_URL"], timeout=30)
         try:
             response = client.send_email_notification(
                 email_address=email.to_address,

@@ -39,7 +39,7 @@ def add_email(key: str, to_address: str, subject: str, body: str) -> EmailMessag
     return email
 
 
-def deliver(email_id: int, *, final_attempt: bool = False) -> bool:
+def deliver(email_id: int) -> bool:
     """Send one email unless it is already sent or failed. Returns True if sent now. The row
     is locked while the backend sends it (PostgreSQL), so two runs of the task
     never both send it; one commit records what happened.
@@ -59,7 +59,7 @@ def deliver(email_id: int, *, final_attempt: bool = False) -> bool:
             backend().send(email)
         except EmailDeliveryError as error:
             email.last_error = str(error)[:2000]
-            if final_attempt or isinstance(error, PermanentEmailFailure):
+            if isinstance(error, PermanentEmailFailure):
                 email.status = EmailStatus.FAILED
             failure = error
         else:

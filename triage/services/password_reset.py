@@ -24,7 +24,6 @@ from triage.passwords import hash_password
 from triage.services import account, audit, emails
 from triage.services.audit import AuditAction
 
-DEFAULT_MINUTES = 60
 EMAIL_SUBJECT = "Reset your password"
 
 
@@ -37,7 +36,7 @@ def _hash(token: str) -> str:
 
 
 def lifetime_minutes() -> int:
-    return int(current_app.config.get("PASSWORD_RESET_MINUTES", DEFAULT_MINUTES))
+    return int(current_app.config["PASSWORD_RESET_MINUTES"])
 
 
 def lifetime_words() -> str:
