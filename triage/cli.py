@@ -18,6 +18,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from triage.config import PROJECT_ROOT
+from triage.db_roles import grant_app_role
 
 
 def alembic_config(database_url: str) -> AlembicConfig:
@@ -46,6 +47,12 @@ def db_upgrade(revision: str) -> None:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     upgrade_database(url, revision)
+    app_role = current_app.config.get("DATABASE_APP_ROLE")
+    if app_role:
+        grant_app_role(url, app_role)
+        click.echo(
+            f"The app's role {app_role} may use the tables; the audit log stays append-only."
+        )
     click.echo("Database is up to date.")
 
 

@@ -23,6 +23,10 @@ class Config:
     DATABASE_URL: str = os.environ.get(
         "DATABASE_URL", f"sqlite:///{_instance_dir() / 'triage.sqlite3'}"
     )
+    # Set where migrations run as the schema's owner (docker-compose's `migrate`):
+    # `triage db upgrade` then grants this role, which the app connects as, the
+    # use of the tables but not the power to change the audit log (triage/db_roles.py).
+    DATABASE_APP_ROLE: str | None = os.environ.get("DATABASE_APP_ROLE") or None
     REDIS_URL: str | None = os.environ.get("REDIS_URL")
     UPLOAD_DIR: Path = Path(os.environ.get("UPLOAD_DIR", _instance_dir() / "uploads"))
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
