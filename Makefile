@@ -20,12 +20,14 @@ $(BIN)/triage: pyproject.toml
 
 install: $(BIN)/triage ## Create the virtual environment and install dependencies
 
-$(STATIC)/.built: package.json package-lock.json $(wildcard triage/static_src/*)
+$(STATIC)/.built: package.json package-lock.json $(wildcard triage/static_src/*) $(wildcard triage/sass/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf $(STATIC) && mkdir -p $(STATIC)
 	cp -R node_modules/govuk-frontend/dist/govuk/assets/. $(STATIC)/
-	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
-	   node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/
+	rm -rf $(STATIC)/fonts  # GDS Transport: for GOV.UK alone, and unused by this build
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map \
+	   --quiet-deps triage/sass/frontend.scss $(STATIC)/frontend.min.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/
 	cp triage/static_src/* $(STATIC)/
 	touch $@
 

@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter, Map
 from triage import db
 from triage.config import PROJECT_ROOT, Config, as_mapping, config_from_environment
 from triage.extensions import csrf, login_manager
+from triage.upload_limits import CappedUploadRequest
 
 
 class RenderStrictUndefined(Undefined):
@@ -49,6 +50,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         static_url_path="/assets",
         template_folder=str(PROJECT_ROOT / "templates"),
     )
+    app.request_class = CappedUploadRequest
     app.config.update(as_mapping(config, overrides))
     app.url_map.converters["int"] = IdConverter
 

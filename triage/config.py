@@ -30,11 +30,12 @@ class Config:
     REDIS_URL: str | None = os.environ.get("REDIS_URL")
     UPLOAD_DIR: Path = Path(os.environ.get("UPLOAD_DIR", _instance_dir() / "uploads"))
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-    # Room for a file well over the 10 MB limit plus the form around it, so that a
-    # file a few times too big reaches its form, which says so beside the file field
-    # and keeps what was typed; only a larger body is refused before it is read (the
-    # 413 page). The file is spooled to disk as it arrives, never held in memory.
-    MAX_CONTENT_LENGTH = 5 * MAX_UPLOAD_BYTES + 512 * 1024
+    # A file of any size up to this reaches its form, which says it is too big
+    # beside the file field and keeps what was typed: of each file only the first
+    # MAX_UPLOAD_BYTES + 1 bytes are kept (triage/upload_limits.py). Only a larger
+    # body is refused before it is read (the 413 page); a proxy in front may well
+    # refuse such bodies first.
+    MAX_CONTENT_LENGTH = 256 * 1024 * 1024
 
     # Email: "file" writes each email to MAIL_DIR; "console" prints a line per email
     # (without the body); "smtp" sends through SMTP_HOST; "notify" through GOV.UK Notify.

@@ -98,7 +98,7 @@ def error_page(template: str, code: int) -> tuple[str, int]:
         return render_template(template), code
     except Exception:
         logger.exception("The %s page could not be rendered; sent the static page", code)
-        stylesheet = f"{current_app.static_url_path}/govuk-frontend.min.css"
+        stylesheet = f"{current_app.static_url_path}/frontend.min.css"
         return STATIC_PAGE.format(stylesheet=stylesheet), code
 
 

@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STYLESHEET = PROJECT_ROOT / "triage" / "static" / "govuk-frontend.min.css"
+STYLESHEET = PROJECT_ROOT / "triage" / "static" / "frontend.min.css"
 
 
 def _in_ci() -> bool:

@@ -66,15 +66,15 @@ def test_a_refused_file_sends_nothing_and_keeps_the_answer_typed(app, submitter,
     assert factories.get(Offer, offer_id).status == "information_requested"
 
 
-def test_a_file_twice_the_limit_is_refused_on_the_form_with_the_answer_kept(
+def test_a_file_six_times_the_limit_is_refused_on_the_form_with_the_answer_kept(
     app, submitter, submitter_client
 ):
-    """Well over the 10MB limit but within what a request may carry: the form
-    says so beside the file field, and what was typed is still there."""
+    """A 60MB video chosen by mistake: the form says so beside the file field,
+    and what was typed is still there (only the file's first bytes are kept)."""
     from tests.factories import PDF_BYTES
 
     offer_id = _information_requested(app, submitter)
-    content = PDF_BYTES + b"0" * (20 * 1024 * 1024)
+    content = PDF_BYTES + b"0" * (60 * 1024 * 1024)
     refused = _answer(submitter_client, offer_id, content, "big-plan.pdf")
     assert refused.status_code == 200
     assert "The selected file must be smaller than 10MB" in error_summary(refused)

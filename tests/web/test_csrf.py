@@ -32,7 +32,7 @@ class Setup:
             "key": "name-and-address",
             "section_slug": "property",
             "token": factories.join_token(self.submitter),
-            "filename": "govuk-frontend.min.css",
+            "filename": "frontend.min.css",
         }
 
     def url(self, endpoint: str, arguments: set[str]) -> str:

@@ -128,9 +128,15 @@ def test_every_page_footer_links_to_the_four_pages(page: TestResponse) -> None:
 
 
 def test_the_stylesheet_sets_a_font_other_than_gds_transport() -> None:
-    css = (PROJECT_ROOT / "triage" / "static_src" / "app.css").read_text()
-    assert "font-family: arial, sans-serif" in css
-    assert "GDS Transport" not in css.replace("GDS Transport is for", "")
+    """The page's GOV.UK Frontend is the council's build (triage/sass): Arial, and
+    not even an @font-face for GDS Transport, so its files are never fetched."""
+    built = PROJECT_ROOT / "triage" / "static" / "frontend.min.css"
+    assert built.is_file(), "run `make assets` (make test does) to build the stylesheet"
+    css = built.read_text()
+    assert "font-family:arial,sans-serif" in css
+    assert "GDS Transport" not in css
+    assert "@font-face" not in css
+    assert not (built.parent / "fonts").exists(), "GDS Transport's files are not served"
 
 
 @pytest.mark.parametrize("url", FOOTER_PAGES)
