@@ -51,7 +51,12 @@ format: install ## Format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install assets lint ## Run every test (integration and browser tests need CI=true or the servers)
+# PolicyEngine UK, the rent rules' independent check: heavy, so only the tests install it.
+$(VENV)/.policyengine: $(BIN)/triage pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,policyengine]'
+	touch $@
+
+test: install assets lint $(VENV)/.policyengine ## Run every test (integration and browser tests need CI=true or the servers)
 	.ci/install-servers
 	$(BIN)/pytest
 

@@ -59,12 +59,14 @@ from triage.models import (  # noqa: E402
     OfferStageStay,
     OfferUnitType,
     Organisation,
+    ScoreOverride,
     User,
 )
 from triage.models.offers import OfferStatus, share_units  # noqa: E402
 from triage.models.scores import OfferScoreVerdict  # noqa: E402
 from triage.queue.filters import RULE_TITLES  # noqa: E402
 from triage.services.policy import policy_in_force  # noqa: E402
+from triage.services.queue import SORTS  # noqa: E402
 
 DATABASE = "triage_queue_bench"
 AIM_MS = 150
@@ -94,6 +96,13 @@ PAGES = {
     "queue, first page": "/queue",
     "queue, filtered (cohort, red verdict)": "/queue?cohort=diversion_from_residential&verdict=red",
     "queue, deep page (300)": "/queue?page=300",
+    # Each sortable column, both ways (triage.services.queue.SORTS).
+    **{
+        f"queue, sorted by {column} ({order})": f"/queue?sort={column}&order={order}"
+        for column in SORTS
+        for order in ("ascending", "descending")
+    },
+    "queue, sorted by score, deep page (300)": "/queue?sort=score&order=descending&page=300",
     "supply dashboard, unchanged since last view": "/queue/dashboard",
     "supply dashboard, after a change": "/queue/dashboard",
 }
@@ -402,6 +411,26 @@ def populate(connection: Connection, count: int, cohorts: list[str]) -> None:
                 for item in row["results"]
             ],
         )
+        # About one offer in fifty has its score overridden by an officer, which
+        # the queue ranks by (the newest score of each offer is its last here).
+        newest = {
+            row["offer_id"]: score_id for score_id, row in zip(score_ids, scores, strict=True)
+        }
+        overrides = [
+            {
+                "offer_id": offer_id,
+                "score_id": score_id,
+                "score": round(rng.uniform(0, 100), 1),
+                "band": rng.choice(BANDS)[0],
+                "justification": "Benchmark override",
+                "by_id": rng.choice(officer_ids),
+                "at": now,
+            }
+            for offer_id, score_id in newest.items()
+            if rng.random() < 0.02
+        ]
+        if overrides:
+            connection.execute(insert(ScoreOverride), overrides)
         print(f"  {start + size} offers", flush=True)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from rules.offer import OfferData
+from rules.offer import OFFER_SCHEMA_VERSION, OFFER_SCHEMA_VERSIONS_READ, OfferData
 from rules.policy_data import Policy
 from rules.scoring import score_offer
 
@@ -27,6 +27,8 @@ def read_offers(path: Path) -> list[OfferData]:
         raise OfferFileError(f"{path.name}: cannot be read as JSON: {error}") from error
     if isinstance(raw, dict):
         raw = [raw]
+    if isinstance(raw, list):
+        _check_versions(raw, path)
     try:
         return _OFFERS.validate_python(raw)
     except ValidationError as error:
@@ -35,6 +37,21 @@ def read_offers(path: Path) -> list[OfferData]:
             for problem in error.errors()[:20]
         )
         raise OfferFileError(f"{path.name}: {problems}") from error
+
+
+def _check_versions(raw: list[Any], path: Path) -> None:
+    """Refuse offers in a format this version does not read, saying so plainly. An
+    offer without `schema_version` is version 1 (files written before it existed)."""
+    for index, offer in enumerate(raw):
+        if not isinstance(offer, dict):
+            continue
+        version = offer.get("schema_version", 1)
+        if version not in OFFER_SCHEMA_VERSIONS_READ or isinstance(version, bool):
+            raise OfferFileError(
+                f"{path.name}: offer {index}: schema_version {version!r} is not one this "
+                f"version of triage reads ({', '.join(map(str, OFFER_SCHEMA_VERSIONS_READ))}; "
+                f"the current format is {OFFER_SCHEMA_VERSION}): see docs/offer.schema.json"
+            )
 
 
 def score_all(offers: list[OfferData], policy: Policy) -> Iterator[dict[str, Any]]:

@@ -38,9 +38,51 @@ def shared_house_exception(offer: OfferData, policy: Policy) -> bool:
     )
 
 
+def registered_scheme(offer: OfferData, policy: Policy) -> bool:
+    """A CQC-registered scheme aimed only at cohorts for whom the strategy asks for a
+    specialist registered scheme (respite): judged as that, not as shared housing."""
+    wanted = {cohort.code for cohort in policy.cohorts if cohort.registered_scheme}
+    return (
+        bool(wanted)
+        and bool(offer.cohorts)
+        and set(offer.cohorts) <= wanted
+        and offer.cqc_registered is True
+    )
+
+
+def dispersed_best_fit(offer: OfferData, policy: Policy) -> bool:
+    """Dispersed self-contained homes for cohorts whose best fit includes them."""
+    cohorts = [policy.cohort(code) for code in dict.fromkeys(offer.cohorts)]
+    return (
+        offer.configuration is Configuration.SELF_CONTAINED_DISPERSED
+        and bool(cohorts)
+        and all(
+            cohort is not None
+            and any(
+                Configuration.SELF_CONTAINED_DISPERSED.value in fit.configurations
+                for fit in cohort.fits
+            )
+            for cohort in cohorts
+        )
+    )
+
+
 def shared_housing(offer: OfferData, policy: Policy) -> RuleResult:
     rule, title = "shared_housing", "Demand for shared housing"
     flat_limit = policy.shared_housing.most_people_sharing_a_flat
+    if registered_scheme(offer, policy):
+        return RuleResult(
+            rule,
+            title,
+            100.0,
+            Verdict.GREEN,
+            [
+                "A CQC-registered scheme for respite: the strategy asks for a specialist "
+                "registered scheme, where people stay for short breaks, so it is not judged "
+                "as shared housing."
+            ],
+            {"shared_units": 0, "registered_scheme": True},
+        )
     if not is_shared_housing(offer, policy):
         most = max(unit.most_people_sharing for unit in offer.unit_types)
         reasons = ["No unit is shared housing: nobody shares a bathroom or kitchen"]
@@ -117,7 +159,31 @@ def configuration(offer: OfferData, policy: Policy) -> RuleResult:
         if missing:
             reasons.append(f"It lacks {', '.join(missing)}.")
         figures["extra_care_missing"] = missing
+        smallest = policy.design.extra_care_min_site_hectares
+        area = offer.site_area_hectares
+        if area is not None and area <= smallest and offer.development_type.value == "new_build":
+            # Strategy: extra care needs "sites and locations (>0.5 hectares)".
+            score -= 20
+            reasons.append(
+                f"The site is {area:g} hectares: the strategy looks for sites over "
+                f"{smallest:g} hectares for new extra care schemes."
+            )
+        figures["site_area_hectares"] = area
         score = clamp(score)
+        return RuleResult(rule, title, score, verdict_for(score, policy), reasons, figures)
+
+    if registered_scheme(offer, policy):
+        score = clamp(
+            70.0
+            + 10 * offer.communal_space
+            + 10 * offer.staff_office
+            + 10 * offer.assistive_technology
+        )
+        reasons = [
+            "A CQC-registered respite scheme: the specialist registered scheme the strategy "
+            "asks for, judged as that whatever its layout."
+        ]
+        figures["registered_scheme"] = True
         return RuleResult(rule, title, score, verdict_for(score, policy), reasons, figures)
 
     if not _self_contained(offer, policy) or config is Configuration.SHARED_HOUSE:
@@ -143,7 +209,7 @@ def configuration(offer: OfferData, policy: Policy) -> RuleResult:
     }
     have = [name for name, present in core.items() if present]
     missing = [name for name, present in core.items() if not present]
-    if config is Configuration.CORE_AND_CLUSTER:
+    if config is Configuration.CORE_AND_CLUSTER or dispersed_best_fit(offer, policy):
         score = (
             60.0
             + 15 * offer.communal_space
@@ -152,6 +218,9 @@ def configuration(offer: OfferData, policy: Policy) -> RuleResult:
         )
         reasons = [
             "Self-contained flats in a core-and-cluster configuration: what the council prefers."
+            if config is Configuration.CORE_AND_CLUSTER
+            else "Dispersed self-contained homes: the strategy's best fit for these cohorts, "
+            "so they score as core and cluster does."
         ]
     elif config in (Configuration.SELF_CONTAINED_BLOCK, Configuration.SELF_CONTAINED_DISPERSED):
         score = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,6 +74,14 @@ class LeaseModel(enum.StrEnum):
     OTHER = "other"
 
 
+class RentType(enum.StrEnum):
+    """The rent regime, as CORE records it: the exempt-rent benchmark differs."""
+
+    SOCIAL = "social"
+    AFFORDABLE = "affordable"
+    INTERMEDIATE = "intermediate"
+
+
 class FrameworkStatus(enum.StrEnum):
     ON_FRAMEWORK = "on_framework"
     NOT_ON_FRAMEWORK = "not_on_framework"
@@ -116,6 +125,9 @@ LABELS: dict[enum.StrEnum, str] = {
     LeaseModel.LEASE_TO_PROVIDER: "Leased to a registered provider or charity",
     LeaseModel.MANAGING_AGENT: "Managed by a managing agent",
     LeaseModel.OTHER: "Other",
+    RentType.SOCIAL: "Social rent",
+    RentType.AFFORDABLE: "Affordable rent",
+    RentType.INTERMEDIATE: "Intermediate rent",
     FrameworkStatus.ON_FRAMEWORK: "Yes, on the Supported Living Framework",
     FrameworkStatus.NOT_ON_FRAMEWORK: "No",
     FrameworkStatus.NOT_KNOWN: "Not known yet",
@@ -128,6 +140,10 @@ def label(value: enum.StrEnum) -> str:
 
 def choices(enum_type: type[enum.StrEnum]) -> list[tuple[str, str]]:
     return [(member.value, LABELS[member]) for member in enum_type]
+
+
+# The cohort whose supported accommodation Ofsted must register (policy cohort code).
+LOOKED_AFTER = "looked_after_16_17"
 
 
 class _Strict(BaseModel):
@@ -149,9 +165,19 @@ class UnitType(_Strict):
     intensive_housing_management_pence: int = Field(ge=0, default=0)
 
 
+# The offer format's version (docs/offer.schema.json). 1: before issue 13 (no rent
+# type, nomination rights or registration: read with those "not said"); 2: now.
+OFFER_SCHEMA_VERSION: Literal[1, 2] = 2
+OFFER_SCHEMA_VERSIONS_READ = (1, 2)
+
+
 class OfferData(_Strict):
     """An offer as the scoring rules will take it."""
 
+    schema_version: Literal[1, 2] = Field(
+        default=OFFER_SCHEMA_VERSION,
+        description="The offer format's version: 2 (current); 1 is read, its newer answers not said",
+    )
     reference: str | None = None
     name: str
     postcode: str
@@ -177,10 +203,21 @@ class OfferData(_Strict):
     landlord_provides_care_support_or_supervision: bool
     lease_model: LeaseModel
     council_asked_to_cover_voids: bool
+    # Optional until the form asks: social rent is the usual supported housing let.
+    rent_type: RentType = RentType.SOCIAL
+    # Nomination rights (Appendix C): the share of homes the council nominates to,
+    # in per cent, and for how many years. None: not said (offers from before the
+    # question was asked).
+    nomination_share_percent: int | None = Field(default=None, ge=0, le=100)
+    nomination_term_years: int | None = Field(default=None, ge=0, le=125)
     care_provider_name: str | None = None
     care_provider_framework_status: FrameworkStatus | None = None
     care_hours_per_person_per_week: float | None = None
     care_cost_pence_per_person_per_week: int | None = None
+    # Registration (issue 13). None: not asked (no care bundled, no looked-after
+    # 16-17-year-olds) or an offer from before the question was asked.
+    cqc_registered: bool | None = None
+    ofsted_registered: bool | None = None
 
     @property
     def total_units(self) -> int:

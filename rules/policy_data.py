@@ -8,23 +8,25 @@ pounds and pence (91.00); here it is whole pence.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
     field_validator,
     model_validator,
 )
+
+from rules.guidance_settings import GuidanceSettings
+from rules.money import Pence, to_pence
+from rules.tenant import TenantProfile
 
 POLICY_DIR = Path(__file__).parent / "policy"
 RULE_NAMES = (
@@ -46,22 +48,7 @@ CONFIGURATIONS = (
 )
 
 
-def _to_pence(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise ValueError("must be an amount in pounds, like 91.00")
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ValueError("must be an amount in pounds, like 91.00") from None
-    pence = amount * 100
-    if pence != pence.to_integral_value():
-        raise ValueError("must be in pounds and pence, at most two decimal places")
-    if pence < 0:
-        raise ValueError("must not be negative")
-    return int(pence)
-
-
-Pence = Annotated[int, BeforeValidator(_to_pence)]
+_to_pence = to_pence  # read policy money as whole pence (rules/money.py)
 
 
 class _Strict(BaseModel):
@@ -90,6 +77,12 @@ class Scoring(_Strict):
     weights: dict[str, float]
     bands: list[Band] = Field(min_length=1)
     verdict_thresholds: VerdictThresholds
+    # The best band an offer with any red verdict can reach ("a red flag caps the
+    # band at C"); None (an older policy): red flags are listed but cap nothing.
+    red_flag_max_band: str | None = None
+    # How much a unit counts towards need that is met on paper only by planned
+    # schemes with no firm completion date (0: not at all, 1: in full).
+    unfirmed_need_weight: float = Field(default=0.5, ge=0, le=1)
 
     @field_validator("weights")
     @classmethod
@@ -113,6 +106,16 @@ class Scoring(_Strict):
         if scores[-1] != 0:
             raise ValueError("the last band must have min_score 0, so every offer has a band")
         return bands
+
+    @model_validator(mode="after")
+    def _cap_is_a_band(self) -> Scoring:
+        names = [band.name for band in self.bands]
+        if self.red_flag_max_band is not None and self.red_flag_max_band not in names:
+            raise ValueError(f"red_flag_max_band must be one of {', '.join(names)}")
+        return self
+
+    def band(self, name: str) -> Band:
+        return next(band for band in self.bands if band.name == name)
 
 
 class QueueSettings(_Strict):
@@ -163,10 +166,24 @@ class LocalHousingAllowance(_Strict):
 LandlordKey = Literal["registered_provider", "council", "charity", "voluntary_organisation"]
 
 
+RentTypeKey = Literal["social", "affordable", "intermediate"]
+
+
 class RentBenchmarks(_Strict):
     source: str
     supported_housing_soft_max: dict[LandlordKey, Pence]
     supported_housing_soft_min: dict[LandlordKey, Pence]
+    # CORE's supported housing soft maximum by rent type and landlord, where CORE
+    # has a row; a landlord or rent type without one falls back to the row above.
+    soft_max_by_rent_type: dict[RentTypeKey, dict[LandlordKey, Pence]] = {}
+
+    def soft_max(self, landlord: str, rent_type: str) -> int | None:
+        by_type = self.soft_max_by_rent_type.get(rent_type, {})  # type: ignore[call-overload]
+        found = by_type.get(landlord)
+        if found is not None:
+            return int(found)
+        fallback = self.supported_housing_soft_max.get(landlord)  # type: ignore[call-overload]
+        return None if fallback is None else int(fallback)
 
 
 class StandardAllowance(_Strict):
@@ -179,20 +196,63 @@ class PipDailyLiving(_Strict):
     enhanced: Pence
 
 
+class DisabilityBenefitRates(_Strict):
+    """Weekly rates of the disability benefits a tenant may receive. Attendance
+    Allowance is counted at its lower rate (the profile does not say which)."""
+
+    pip_daily_living_standard: Pence
+    pip_daily_living_enhanced: Pence
+    dla_care_low: Pence
+    dla_care_middle: Pence
+    dla_care_high: Pence
+    attendance_allowance: Pence
+    afip: Pence
+
+
 class TenantIncome(_Strict):
     source: str
     uc_standard_allowance_monthly: StandardAllowance
+    # The protected LCWRA (health) element, for a claim from before 6 April 2026.
     lcwra_monthly: Pence
-    pip_daily_living_weekly: PipDailyLiving
+    # UC Act 2025: a claim first assessed from 6 April 2026 (none in an older policy:
+    # the protected figure is used).
+    lcwra_new_claim_monthly: Pence | None = None
+    disability_benefits_weekly: DisabilityBenefitRates | None = None
+    # Older policy files give PIP only.
+    pip_daily_living_weekly: PipDailyLiving | None = None
     pension_credit_guarantee_weekly: Pence
-    state_pension_age: int = Field(ge=60, le=75)
+    # Pension Credit additional amount for severe disability (SPC Regs 2002 Sch I
+    # para 2), paid where the severe disability premium conditions are met.
+    pension_credit_severe_disability_weekly: Pence = 0
+    # Older policy files set one State Pension age; it now follows the date of
+    # birth (rules/pension_age.py) and this figure is not used.
+    state_pension_age: int | None = Field(default=None, ge=60, le=75)
+
+    @model_validator(mode="after")
+    def _rates_given(self) -> TenantIncome:
+        if self.disability_benefits_weekly is None and self.pip_daily_living_weekly is None:
+            raise ValueError("give disability_benefits_weekly")
+        return self
+
+    def disability_rates(self) -> DisabilityBenefitRates:
+        if self.disability_benefits_weekly is not None:
+            return self.disability_benefits_weekly
+        pip = self.pip_daily_living_weekly
+        assert pip is not None
+        # An older policy: only PIP is known; the other benefits count as nothing.
+        # Already pence: built without validation, which would read them as pounds.
+        return DisabilityBenefitRates.model_construct(
+            pip_daily_living_standard=pip.standard,
+            pip_daily_living_enhanced=pip.enhanced,
+            dla_care_low=0,
+            dla_care_middle=0,
+            dla_care_high=0,
+            attendance_allowance=0,
+            afip=0,
+        )
 
 
-class TypicalTenant(_Strict):
-    age: int = Field(ge=16, le=110)
-    lcwra: bool = False
-    pip_daily_living: Literal["none", "standard", "enhanced"] = "none"
-    care_leaver: bool = False
+TypicalTenant = TenantProfile  # the name older code used
 
 
 class Fit(_Strict):
@@ -216,9 +276,30 @@ class Cohort(_Strict):
     net_units: int = Field(ge=0)
     best_fit: str
     fits: list[Fit] = []
-    typical_tenant: TypicalTenant
+    # A range of typical tenants; one is marked `typical` (else the first is).
+    # An older policy gives one `typical_tenant`.
+    typical_tenants: list[TenantProfile] = []
+    typical_tenant: TenantProfile | None = None
     shared_house_allowed: bool = False
+    # The strategy asks for a specialist *registered* scheme (respite): a
+    # CQC-registered scheme for the cohort is judged as that, not as shared housing.
+    registered_scheme: bool = False
     source: str
+
+    @model_validator(mode="after")
+    def _some_tenant(self) -> Cohort:
+        if not self.typical_tenants and self.typical_tenant is None:
+            raise ValueError("give typical_tenants (a list) for the cohort")
+        if sum(tenant.typical for tenant in self.typical_tenants) > 1:
+            raise ValueError("at most one of the typical_tenants may be marked typical")
+        return self
+
+    def tenants(self) -> list[TenantProfile]:
+        """The cohort's range of tenants, exactly one of them marked typical."""
+        tenants = list(self.typical_tenants) or [self.typical_tenant]  # type: ignore[list-item]
+        if not any(tenant.typical for tenant in tenants):
+            tenants[0] = tenants[0].model_copy(update={"typical": True})
+        return tenants
 
 
 class SharedHousing(_Strict):
@@ -227,15 +308,33 @@ class SharedHousing(_Strict):
     most_people_sharing_a_flat: int = Field(ge=1)
 
 
+class DesignSettings(_Strict):
+    source: str = "strategy, Appendix B"
+    # Extra care schemes need sites over this size (strategy: "Sites and locations
+    # (>0.5 hectares) required to progress development").
+    extra_care_min_site_hectares: float = Field(default=0.5, ge=0)
+
+
 class PipelineScheme(_Strict):
     phase: int
     period: str
     scheme: str
     units: int = Field(ge=0)
+    # Firm: a completion date the council relies on. An unfirmed scheme ("subject
+    # to change") counts against need at its `confidence` (the share of its units
+    # the council expects): the expected figure; the firm figure counts firm
+    # schemes only. Without a confidence a scheme counts in full (older files).
     firm: bool
+    confidence: float | None = Field(default=None, ge=0, le=1)
     site_needed: bool = False
     counts_against: list[str]
     note: str | None = None
+
+    @property
+    def expected_share(self) -> float:
+        if self.firm:
+            return 1.0
+        return 1.0 if self.confidence is None else self.confidence
 
 
 class SupplyCount(_Strict):
@@ -261,6 +360,11 @@ class Procurement(_Strict):
     source: str
     framework_live_since: date
     high_cost_care_weekly: Pence
+    # Nomination rights the council looks for (Appendix C, issue 13): the share of
+    # homes it nominates to, in per cent, for at least this many years. Council
+    # settings; an older policy file without them asks for all homes for 10 years.
+    nomination_share_wanted_percent: int = Field(default=100, ge=0, le=100)
+    nomination_term_years_wanted: int = Field(default=10, ge=0, le=125)
 
 
 class Quality(_Strict):
@@ -362,6 +466,9 @@ class Policy(_Strict):
     procurement: Procurement
     quality: Quality
     matching: Matching = Field(default_factory=first_matching_weights)
+    design: DesignSettings = Field(default_factory=DesignSettings)
+    # Which checks give submitters guidance on their draft, in what words (issue 14).
+    guidance: GuidanceSettings | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Policy:

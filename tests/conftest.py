@@ -125,3 +125,14 @@ def staff_client(app: Flask, commissioner: factories.Account) -> FlaskClient:
 @pytest.fixture
 def admin_client(app: Flask, admin: factories.Account) -> FlaskClient:
     return factories.signed_in_client(app, admin)
+
+
+@pytest.fixture
+def firm_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped policy with every planned scheme counted as firm (the strategy's
+    own count), so the factory's mental health step-down offer, whose need the
+    planned step-down scheme meets, is told its need is met: a red flag on cohort
+    need. With the shipped policy that scheme is unfirmed and the need stays open."""
+    from tests.rules.offers import firm_pipeline_policy
+
+    monkeypatch.setattr("triage.services.policy.current_policy", firm_pipeline_policy)

@@ -20,9 +20,17 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import TestResponse, encode_multipart
 
 from triage import db
-from triage.auth.service import create_user, new_join_token
+from triage.auth.service import create_user
 from triage.db import Base
-from triage.models import Document, Offer, OfferCohort, OfferUnitType, Organisation, User
+from triage.models import (
+    Document,
+    EmailMessage,
+    Offer,
+    OfferCohort,
+    OfferUnitType,
+    Organisation,
+    User,
+)
 from triage.models.users import Role
 from triage.services import documents
 from triage.services import offers as offer_service
@@ -89,7 +97,6 @@ def organisation(name: str | None = None) -> Organisation:
     org = Organisation(
         name=name or f"Housing Association {next(_numbers)}",
         organisation_type="registered_provider",
-        join_token=new_join_token(),
     )
     db.session.add(org)
     db.session.commit()
@@ -112,11 +119,11 @@ def submitter(org: Organisation | None = None) -> Account:
 
 
 @in_app_context
-def staff(role: str) -> Account:
+def staff(role: str, full_name: str | None = None) -> Account:
     email = f"{role}{next(_numbers)}@example.com"
     user = create_user(
         email=email,
-        full_name=f"Staff {role}",
+        full_name=full_name or f"Staff {role}",
         password=PASSWORD,
         role=Role(role),
         organisation=None,
@@ -164,6 +171,13 @@ def _complete_offer(account: Account, **overrides: Any) -> Offer:
         landlord_provides_care=True,
         lease_model="landlord_manages",
         council_asked_to_cover_voids=False,
+        # Issue 13: the rent type and nomination rights pages.
+        rent_type="social",
+        nomination_share_percent=100,
+        nomination_term_years=25,
+        # Asked only where care is bundled / for looked-after 16-17-year-olds.
+        cqc_registered=True,
+        ofsted_registered=True,
         care_provided=False,
     )
     values.update(overrides)
@@ -292,10 +306,34 @@ def document(
 
 
 @in_app_context
-def join_token(account: Account) -> str:
-    org = db.session.get(Organisation, account.user.organisation_id)
-    assert org is not None
-    return org.join_token
+def invitation_token(inviter: Account, email: str) -> str:
+    """Invite `email` as `inviter` (into their organisation, or to staff as a
+    commissioner when `inviter` is an administrator) and return the link's token."""
+    from triage.services import invitations
+
+    user = db.session.get(User, inviter.id)
+    assert user is not None
+    with current_app.test_request_context():  # the link is an absolute URL
+        if user.organisation is not None:
+            invitation = invitations.invite_colleague(user, email)
+        else:
+            invitation = invitations.invite_staff(user, email, Role.COMMISSIONER)
+    message = db.session.scalar(
+        select(EmailMessage).where(EmailMessage.idempotency_key == f"invitation:{invitation.id}")
+    )
+    assert message is not None
+    return message.body.split("/join/", 1)[1].split()[0]
+
+
+@in_app_context
+def confirm_email(account: Account) -> None:
+    """Mark a registered person's address confirmed, as its emailed link does."""
+    from triage import clock
+
+    user = db.session.get(User, account.id)
+    assert user is not None
+    user.email_confirmed_at = clock.now()
+    db.session.commit()
 
 
 @in_app_context

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from triage import db
@@ -52,6 +53,11 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     )
     app.request_class = CappedUploadRequest
     app.config.update(as_mapping(config, overrides))
+    if app.config["PROXY_FIX_HOPS"]:
+        # The client's address (sign-in throttling) and scheme as the configured
+        # number of trusted proxies saw them; without proxies, the connection's.
+        hops = int(app.config["PROXY_FIX_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.url_map.converters["int"] = IdConverter
 
     app.jinja_loader = ChoiceLoader(

@@ -145,7 +145,9 @@ def dev_command(port: int) -> None:
             "worker",
             "--beat",
             "--loglevel=INFO",
-            "--concurrency=1",
+            # One process unless WORKER_CONCURRENCY says otherwise: a laptop's
+            # cores are the web app's too.
+            f"--concurrency={current_app.config['WORKER_CONCURRENCY'] or 1}",
         ],
         cwd=PROJECT_ROOT,
         env=os.environ.copy(),
@@ -181,6 +183,32 @@ def score_command(offers_file: Path, policy_file: Path | None) -> None:
     except (PolicyError, OfferFileError) as error:
         raise click.ClickException(str(error)) from None
     for result in score_all(offers, policy):
+        click.echo(json.dumps(result, ensure_ascii=False))
+
+
+@click.command(
+    "afford",
+    help="Rent affordability for one tenant in one home per case, from a JSON list "
+    "(docs/afford.schema.json); one JSON line per case.",
+)
+@click.argument("cases_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A policy YAML file; the policy in force today if not given.",
+)
+def afford_command(cases_file: Path, policy_file: Path | None) -> None:
+    from rules.cases import CaseFileError, afford_all, read_cases
+    from rules.policy_data import PolicyError, current_policy, load_policy
+
+    try:
+        policy = load_policy(policy_file) if policy_file else current_policy()
+        cases = read_cases(cases_file)
+    except (PolicyError, CaseFileError) as error:
+        raise click.ClickException(str(error)) from None
+    for result in afford_all(cases, policy):
         click.echo(json.dumps(result, ensure_ascii=False))
 
 
@@ -282,7 +310,13 @@ def offer_schema_command() -> None:
 
 
 # Commands that need no app or database: usable anywhere, for what-if work.
-STANDALONE_COMMANDS = (score_command, match_command, policy_group, offer_schema_command)
+STANDALONE_COMMANDS = (
+    score_command,
+    afford_command,
+    match_command,
+    policy_group,
+    offer_schema_command,
+)
 
 
 def register_commands(app: Flask) -> None:

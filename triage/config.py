@@ -79,6 +79,27 @@ class Config:
     CONTACT_EMAIL: str = os.environ.get("CONTACT_EMAIL", "caas.carehomes@leicester.gov.uk")
     CONTACT_PHONE: str = os.environ.get("CONTACT_PHONE", "0116 454 1000")
     CONTACT_HOURS: str = os.environ.get("CONTACT_HOURS", "Monday to Friday, 9am to 5pm")
+    # The public "What we need" page (issue 14): where care is bought outside the
+    # framework (the council's care directory), where tenders are advertised, and
+    # the strategy. Leicester's, from the council's reply to offerors.
+    CARE_DIRECTORY_NAME: str = os.environ.get("CARE_DIRECTORY_NAME", "MyChoice")
+    CARE_DIRECTORY_URL: str = os.environ.get(
+        "CARE_DIRECTORY_URL", "https://mychoice.leicester.gov.uk/"
+    )
+    TENDERS_PORTAL_NAME: str = os.environ.get(
+        "TENDERS_PORTAL_NAME", "East Midlands Procurement Portal"
+    )
+    TENDERS_PORTAL_URL: str = os.environ.get(
+        "TENDERS_PORTAL_URL", "https://www.eastmidstenders.org/"
+    )
+    CONTRACTS_FINDER_URL: str = os.environ.get(
+        "CONTRACTS_FINDER_URL", "https://www.contractsfinder.service.gov.uk/"
+    )
+    STRATEGY_URL: str = os.environ.get(
+        "STRATEGY_URL",
+        "https://www.leicester.gov.uk/your-council/policies-plans-and-strategies/"
+        "social-care-and-education/",
+    )
     # The privacy notice: who to ask about personal data, and how long it is kept.
     DPO_NAME: str = os.environ.get("DPO_NAME", "Data Protection Officer")
     DPO_EMAIL: str = os.environ.get("DPO_EMAIL", "dpo@leicester.gov.uk")
@@ -101,25 +122,64 @@ class Config:
     HSTS = False
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60
 
-    # Sign-in throttling: this many failures for one email address inside the
-    # window block further attempts for that address until the window passes.
+    # Sign-in throttling (triage.services.throttle), per email address typed and per
+    # client address: this many attempts in the window are checked at once; each
+    # one after must wait, LOGIN_DELAY_BASE_SECONDS for the first, doubling each
+    # time up to LOGIN_MAX_DELAY_SECONDS. A delay, never a lock: the owner can
+    # sign in once it passes, or reset their password at any time (which clears it).
     LOGIN_MAX_FAILURES = 5
+    LOGIN_ADDRESS_MAX_FAILURES = 20
+    LOGIN_DELAY_BASE_SECONDS = 2.0
+    LOGIN_MAX_DELAY_SECONDS = 300.0
+    LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+    # How many proxies in front of the app set X-Forwarded-For/-Proto (Werkzeug's
+    # ProxyFix): 0 trusts none, so the client address is the connection's. Set it
+    # to the number of proxies you run, never more: a client can write the header.
+    PROXY_FIX_HOPS: int = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     # How long an emailed link to reset a forgotten password works.
     PASSWORD_RESET_MINUTES = 60
-    LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+    # How long an emailed invitation (a colleague's or a member of staff's) works.
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+    # How long the link confirming a new registration's email address works.
+    EMAIL_CONFIRMATION_DAYS = 7
 
     # The outbox relay gives up on a broker after this many seconds per attempt.
     BROKER_PUBLISH_TIMEOUT_SECONDS = 5.0
     # Seconds before a message a dead worker took is handed to another (Redis).
     BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "300"))
     # The beat schedule: how often each sweeper runs.
-    OUTBOX_RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "2"))
+    # Every outbox row is published as soon as its transaction commits; the relay
+    # only sweeps rows still unsent after OUTBOX_RELAY_GRACE_SECONDS (a broker that
+    # was down, a process that died). Beat looks for such rows every
+    # OUTBOX_RELAY_INTERVAL_SECONDS and sends the relay task only when there are any.
+    PUBLISH_AFTER_COMMIT: bool = os.environ.get("PUBLISH_AFTER_COMMIT", "true") == "true"
+    OUTBOX_RELAY_GRACE_SECONDS = float(os.environ.get("OUTBOX_RELAY_GRACE_SECONDS", "10"))
+    OUTBOX_RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "5"))
+    # A task is given up after this many deliveries (counted in the database, so a
+    # task that kills its worker cannot come back forever): the offer shows
+    # "scoring failed", the email "failed".
+    TASK_MAX_DELIVERIES = int(os.environ.get("TASK_MAX_DELIVERIES", "5"))
+    # Embedded broker only (it loses a message its worker held when that worker is
+    # killed): a task started this long ago and unfinished, whose process is gone,
+    # is sent again; beat looks every ABANDONED_TASKS_INTERVAL_SECONDS.
+    ABANDONED_TASK_SECONDS = float(os.environ.get("ABANDONED_TASK_SECONDS", "20"))
+    ABANDONED_TASKS_INTERVAL_SECONDS = float(
+        os.environ.get("ABANDONED_TASKS_INTERVAL_SECONDS", "10")
+    )
+    # Processes (prefork) per worker; Celery's default is one per core.
+    WORKER_CONCURRENCY: int | None = (
+        int(os.environ["WORKER_CONCURRENCY"]) if os.environ.get("WORKER_CONCURRENCY") else None
+    )
     DELIVER_PENDING_EMAILS_INTERVAL_SECONDS = 60.0
     RESEND_STUCK_OFFERS_INTERVAL_SECONDS = 300.0
     PURGE_ABANDONED_IMPORTS_INTERVAL_SECONDS = 3600.0
     NOTIFICATION_DIGEST_HOUR_UTC = 7
     # The retention job runs once a day at this hour, UTC.
     RETENTION_HOUR_UTC = 3
+    # Beat looks for scheduled policy versions whose day has come at this minute of
+    # every hour, so one is in force by about 1 a.m. on its day (UK time), and a
+    # beat that was down catches up within the hour.
+    POLICY_SCHEDULE_MINUTE = 5
     # A scoring task that fails waits this many seconds before its first retry,
     # doubling for each later one (at most two minutes).
     SCORE_RETRY_BASE_SECONDS = float(os.environ.get("SCORE_RETRY_BASE_SECONDS", "5"))
@@ -150,6 +210,8 @@ class Test(Config):
     SECRET_KEY = "test-secret-key-not-for-use"  # noqa: S105
     EMAIL_BACKEND = "file"
     LOGIN_MAX_FAILURES = 5
+    # Tests publish explicitly (the relay) unless they turn this on.
+    PUBLISH_AFTER_COMMIT = os.environ.get("PUBLISH_AFTER_COMMIT", "false") == "true"
 
 
 class Production(Config):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from triage import db
-from triage.auth.service import create_user, email_in_use, new_join_token
+from triage.auth.service import create_user, email_in_use
 from triage.db import transactional
 from triage.models import Organisation, User
 from triage.models.users import OrganisationType, Role
@@ -31,7 +31,6 @@ def load_demo_accounts() -> list[tuple[str, str]]:
             name=DEMO_ORGANISATION,
             organisation_type=OrganisationType.REGISTERED_PROVIDER,
             rsh_registration_number="L0000",
-            join_token=new_join_token(),
         )
         db.session.add(organisation)
     for role, email, name in ACCOUNTS:

@@ -12,6 +12,7 @@ import enum
 
 class TaskName(enum.StrEnum):
     RELAY_OUTBOX = "outbox.relay"
+    RESEND_ABANDONED_TASKS = "tasks.resend_abandoned"
     SCORE_OFFER = "offers.score"
     RESEND_STUCK_OFFERS = "offers.resend_stuck"
     DELIVER_EMAIL = "email.deliver"
@@ -19,3 +20,4 @@ class TaskName(enum.StrEnum):
     SEND_NOTIFICATION_DIGESTS = "notifications.send_digests"
     PURGE_ABANDONED_IMPORTS = "placement.purge_abandoned_imports"
     APPLY_RETENTION = "retention.apply"
+    ACTIVATE_SCHEDULED_POLICY = "policy.activate_scheduled"

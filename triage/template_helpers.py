@@ -112,6 +112,7 @@ FOOTER_PAGES = (
     ("pages.privacy", "/privacy", "Privacy notice"),
     ("pages.cookies", "/cookies", "Cookies"),
     ("pages.contact", "/contact", "Contact"),
+    ("pages.what_we_need", "/what-we-need", "What the council needs"),
 )
 
 

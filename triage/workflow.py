@@ -72,8 +72,13 @@ TRANSITIONS: dict[Action, Transition] = {
         frozenset({S.UNDER_REVIEW, S.MEETING_PROPOSED}), S.FEASIBILITY
     ),
     Action.APPROVE: Transition(REVIEWING, S.APPROVED),
-    Action.DECLINE: Transition(REVIEWING | {S.INFORMATION_REQUESTED}, S.DECLINED),
+    Action.DECLINE: Transition(
+        REVIEWING | {S.INFORMATION_REQUESTED, S.CHANGES_REQUESTED}, S.DECLINED
+    ),
     Action.WITHDRAW: Transition(frozenset(WITHDRAWABLE), S.WITHDRAWN),
+    # Issue 14: returned for changes to named sections; resubmitted, it is scored again.
+    Action.REQUEST_CHANGES: Transition(REVIEWING, S.CHANGES_REQUESTED),
+    Action.RESUBMIT: Transition(frozenset({S.CHANGES_REQUESTED}), S.SUBMITTED),
 }
 DECISIONS = frozenset({Action.APPROVE, Action.DECLINE})
 

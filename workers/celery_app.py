@@ -3,46 +3,67 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task
-from celery.schedules import crontab
+from celery.schedules import crontab, schedstate, schedule
 from celery.signals import after_setup_logger, after_setup_task_logger
 from flask import Flask, has_app_context
 
-from triage import log_filters
+from triage import broker, log_filters
+from triage.broker import QUEUE_DEFAULT, broker_options
+from triage.services import deliveries, outbox
 from triage.tasks import TaskName
 
-QUEUE_DEFAULT = "triage"
+logger = logging.getLogger(__name__)
+
+__all__ = ["QUEUE_DEFAULT", "WhenWaiting", "broker_options", "make_celery"]
 
 
-def broker_options(app: Flask) -> dict[str, Any]:
-    if app.config["REDIS_URL"]:
-        timeout = app.config["BROKER_PUBLISH_TIMEOUT_SECONDS"]
-        return {
-            "visibility_timeout": app.config["BROKER_VISIBILITY_TIMEOUT"],
-            # The Redis transport ignores broker_connection_timeout: without these a
-            # broker that stops answering holds a publish (and the relay) forever.
-            "socket_timeout": timeout,
-            "socket_connect_timeout": timeout,
-            # Look for messages a dead worker held every ~10 s (kombu's default scans
-            # only every tenth sweep), so they come back soon after visibility_timeout.
-            "unacked_restore_throttle": 1,
-        }
-    # The embedded broker: messages are files in the instance folder, so a worker
-    # and the web app on one machine need no server.
-    folder = Path(app.config["INSTANCE_DIR"]) / "broker"
-    for sub in ("queue", "processed", "control"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-    return {
-        "data_folder_in": str(folder / "queue"),
-        "data_folder_out": str(folder / "queue"),
-        "processed_folder": str(folder / "processed"),
-        # Kombu keeps its exchange tables here; by default in the working directory.
-        "control_folder": str(folder / "control"),
-        "store_processed": False,
-    }
+class WhenWaiting(schedule):
+    """An interval schedule that sends its task only when there is work for it.
+
+    Every `run_every` seconds beat asks the database one cheap question (is an
+    outbox row still unsent past its grace period? is a task held by a dead
+    worker?) and sends the task only if so: an idle system sends no task at all.
+    The question is named, not stored, so the schedule pickles into beat's file."""
+
+    def __init__(
+        self,
+        run_every: Any = None,
+        relative: bool = False,
+        nowfun: Any = None,
+        question: str = "",
+        app: Any = None,
+    ) -> None:
+        super().__init__(run_every, relative, nowfun, app=app)
+        self.question = question
+
+    def __reduce__(self) -> Any:
+        return self.__class__, (self.run_every, self.relative, self.nowfun, self.question)
+
+    def is_due(self, last_run_at: Any) -> Any:
+        state = super().is_due(last_run_at)
+        flask_app = getattr(self.app, "flask_app", None)
+        if not state.is_due or flask_app is None or self.question not in QUESTIONS:
+            return state
+        try:
+            with flask_app.app_context():
+                waiting = QUESTIONS[self.question](flask_app)
+        except Exception:  # the database is down: ask again next time
+            logger.warning("Beat could not ask the database %s", self.question, exc_info=True)
+            waiting = False
+        if waiting:
+            return state
+        return schedstate(is_due=False, next=self.seconds)
+
+
+QUESTIONS: dict[str, Callable[[Flask], bool]] = {
+    "outbox": lambda _app: outbox.has_waiting(),
+    "abandoned": lambda app: broker.embedded(app) and deliveries.has_abandoned(),
+}
 
 
 @after_setup_logger.connect
@@ -62,10 +83,13 @@ def make_celery(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    broker_url = app.config["REDIS_URL"] or "filesystem://"
     celery = Celery(app.name, task_cls=FlaskTask)
+    # For WhenWaiting, which asks the database through the Flask app.
+    celery.flask_app = app
+    if app.config["WORKER_CONCURRENCY"]:
+        celery.conf.worker_concurrency = app.config["WORKER_CONCURRENCY"]
     celery.conf.update(
-        broker_url=broker_url,
+        broker_url=broker.broker_url(app),
         broker_transport_options=broker_options(app),
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=app.config["BROKER_PUBLISH_TIMEOUT_SECONDS"],
@@ -82,9 +106,20 @@ def make_celery(app: Flask) -> Celery:
         timezone="UTC",
         enable_utc=True,
         beat_schedule={
+            # Only when rows are still unsent past the grace period: the
+            # after-commit hook publishes the rest at once.
             "relay-outbox": {
                 "task": TaskName.RELAY_OUTBOX,
-                "schedule": app.config["OUTBOX_RELAY_INTERVAL_SECONDS"],
+                "schedule": WhenWaiting(
+                    app.config["OUTBOX_RELAY_INTERVAL_SECONDS"], question="outbox"
+                ),
+            },
+            # Embedded broker only: tasks held by a worker that died.
+            "resend-abandoned-tasks": {
+                "task": TaskName.RESEND_ABANDONED_TASKS,
+                "schedule": WhenWaiting(
+                    app.config["ABANDONED_TASKS_INTERVAL_SECONDS"], question="abandoned"
+                ),
             },
             "deliver-stuck-emails": {
                 "task": TaskName.DELIVER_PENDING_EMAILS,
@@ -107,6 +142,12 @@ def make_celery(app: Flask) -> Celery:
             "apply-retention": {
                 "task": TaskName.APPLY_RETENTION,
                 "schedule": crontab(hour=app.config["RETENTION_HOUR_UTC"], minute=0),
+            },
+            # A policy version scheduled for today is put in force (hourly, so
+            # early in the UK morning whatever the season).
+            "activate-scheduled-policy": {
+                "task": TaskName.ACTIVATE_SCHEDULED_POLICY,
+                "schedule": crontab(minute=app.config["POLICY_SCHEDULE_MINUTE"]),
             },
         },
         beat_schedule_filename=str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),

@@ -3,33 +3,111 @@ state when it finally fails."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
 from flask import current_app
+from sqlalchemy.exc import OperationalError
 
-from triage.services import emails, notifications, outbox, retention, scoring
+from triage import broker
+from triage.services import (
+    deliveries,
+    emails,
+    notifications,
+    outbox,
+    policy_admin,
+    retention,
+    scoring,
+)
 from triage.services.placement import waiting_list
 from triage.tasks import TaskName
 
 logger = logging.getLogger(__name__)
 
+GiveUp = Callable[..., None]
+# A task whose delivery cannot be counted because the database is down waits and
+# comes back: up to this many times, at most this many seconds apart.
+DATABASE_DOWN_RETRIES = 30
+DATABASE_DOWN_RETRY_MAX_SECONDS = 10
 
-def _publish(task_name: str, args: list[Any]) -> None:
-    celery = current_app.extensions["celery"]
-    celery.send_task(
-        task_name,
-        args=args,
-        # Fail fast when the broker is down (broker_connection_timeout bounds the
-        # wait): the outbox row stays unsent and the next relay tries again.
-        retry=False,
-    )
+
+def _log_give_up(*_args: Any) -> None:
+    """Tasks with nothing of their own to mark: the delivery row says it gave up."""
+
+
+def counted(give_up: GiveUp = _log_give_up) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Count each delivery of the task in the database before it runs (see
+    triage.services.deliveries). Past the last delivery allowed, the task does not
+    run again: `give_up(reason, *args)` leaves its visible state instead. A
+    delivery that ends, however (done, failed, handed to a retry), is finished; only
+    one whose process died is left counted."""
+
+    def decorate(run: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(run)
+        def wrapper(self: Any, *args: Any) -> Any:
+            task_id = self.request.id
+            if task_id is None:  # called directly, not delivered
+                return run(self, *args)
+            try:
+                number = deliveries.begin(task_id, self.name, list(args))
+            except OperationalError as error:
+                # The database is down: nothing can be done or counted yet. The
+                # task comes back later rather than being acked and lost.
+                countdown = min(2**self.request.retries, DATABASE_DOWN_RETRY_MAX_SECONDS)
+                raise self.retry(
+                    exc=error, countdown=countdown, max_retries=DATABASE_DOWN_RETRIES
+                ) from error
+            limit = deliveries.max_deliveries()
+            if number > limit:
+                reason = (
+                    f"Given up after {limit} deliveries: the task stopped the worker"
+                    " running it each time"
+                )
+                logger.warning("Task %s (%s): %s", task_id, self.name, reason)
+                give_up(reason, *args)
+                deliveries.gave_up(task_id)
+                return None
+            try:
+                result = run(self, *args)
+            except Exception:  # a retry (Retry is one), or a failure the broker acks
+                _finish(task_id)
+                raise
+            _finish(task_id)
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def _finish(task_id: str) -> None:
+    try:
+        deliveries.finish(task_id)
+    except OperationalError:
+        # The work is done or handed on; a row left behind only says a process held
+        # it: at worst the sweeper (embedded broker) sends it again once that
+        # process is gone, and the task is safe to run twice.
+        logger.warning("Delivery of task %s not recorded as finished", task_id)
+
+
+def _publish(task_name: str, args: list[Any], task_id: str | None = None) -> None:
+    broker.publish(current_app, task_name, args, task_id)
 
 
 @shared_task(name=TaskName.RELAY_OUTBOX, acks_late=True, ignore_result=True)
 def relay_outbox() -> int:
     return outbox.relay_pending(_publish)
+
+
+@shared_task(name=TaskName.RESEND_ABANDONED_TASKS, acks_late=True, ignore_result=True)
+def resend_abandoned_tasks() -> int:
+    """Sweeper (embedded broker): tasks held by a worker that died are sent again."""
+    if not broker.embedded(current_app):
+        return 0
+    return deliveries.resend_abandoned()
 
 
 @shared_task(name=TaskName.DELIVER_PENDING_EMAILS, acks_late=True, ignore_result=True)
@@ -50,9 +128,17 @@ SCORE_RETRY_MAX_SECONDS = 120
     max_retries=SCORE_MAX_RETRIES,
     ignore_result=True,
 )
+@counted(lambda reason, offer_id, *_run_id: scoring.mark_failed(offer_id, reason))
 def score_offer(self: Any, offer_id: int, run_id: int | None = None) -> None:
     try:
         scoring.score_offer(offer_id, run_id)
+    except OperationalError as error:
+        # The database went away mid-task (a restart, a failover): not the offer's
+        # fault, so not one of its attempts; it comes back once the database does.
+        countdown = min(2**self.request.retries, DATABASE_DOWN_RETRY_MAX_SECONDS)
+        raise self.retry(
+            exc=error, countdown=countdown, max_retries=DATABASE_DOWN_RETRIES
+        ) from error
     except Exception as error:
         if self.request.retries >= SCORE_MAX_RETRIES:
             # Bounded: after the last attempt the offer shows "scoring failed" to staff
@@ -70,8 +156,9 @@ def resend_stuck_offers() -> int:
     return scoring.resend_stuck()
 
 
-@shared_task(name=TaskName.DELIVER_EMAIL, acks_late=True, ignore_result=True)
-def deliver_email(email_id: int) -> None:
+@shared_task(name=TaskName.DELIVER_EMAIL, bind=True, acks_late=True, ignore_result=True)
+@counted(lambda reason, email_id: emails.give_up(email_id, reason))
+def deliver_email(self: Any, email_id: int) -> None:
     """Send one email from the email outbox (never twice: its row says if it was sent).
     A transient failure raises and leaves the row pending for the sweeper; a permanent
     one (the backend refused the email for good) is already recorded on the row as
@@ -98,3 +185,11 @@ def apply_retention() -> tuple[int, int]:
     """Daily: records of people who left the waiting list reduced, and documents of
     long-closed offers deleted, as the privacy notice says."""
     return retention.apply_retention()
+
+
+@shared_task(name=TaskName.ACTIVATE_SCHEDULED_POLICY, acks_late=True, ignore_result=True)
+def activate_scheduled_policy() -> list[str]:
+    """Hourly: a scoring policy version scheduled for today (or a day missed) is put
+    in force, its open offers rescored and administrators emailed. Safe to run
+    twice: a version in force is no longer scheduled."""
+    return policy_admin.activate_due()

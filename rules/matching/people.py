@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rules.offer import Configuration, SupportModel
+from rules.tenant import TenantProfile
 
 
 class Priority(enum.StrEnum):
@@ -93,6 +94,9 @@ class Person:
     sharing_notes: str = ""
     # Set after a decline: the person is not proposed before this date.
     unavailable_until: date | None = None
+    # Pseudonymous benefit facts for the rent affordability check (no name, no
+    # date of birth): None when the team has not recorded them.
+    benefit_profile: TenantProfile | None = None
 
 
 @dataclass(frozen=True)

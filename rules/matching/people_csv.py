@@ -29,6 +29,7 @@ from typing import BinaryIO, TypeVar
 from zoneinfo import ZoneInfo
 
 from rules.matching.people import AgeBand, Person, Priority, SupportNeed
+from rules.tenant import DisabilityBenefit, TenantProfile
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -109,7 +110,28 @@ COLUMNS: tuple[Column, ...] = (
         "Optional: do not propose the person before this date (YYYY-MM-DD or DD/MM/YYYY).",
         "",
     ),
+    # The benefit profile, for the rent affordability check on nomination. All
+    # optional; give the age whenever any of the others is given.
+    Column("age", False, "Optional: the person's age in years, 16 to 110.", ""),
+    Column(
+        "disability_benefits",
+        False,
+        "Optional: any of "
+        + ", ".join(benefit.value for benefit in DisabilityBenefit)
+        + ", separated by spaces.",
+        "",
+    ),
+    Column("lcwra", False, "Optional: yes if UC's LCWRA element is paid.", ""),
+    Column("care_leaver", False, "Optional: yes if a care leaver.", ""),
+    Column("looked_after", False, "Optional: yes if looked after by a council.", ""),
+    Column(
+        "overnight_carer",
+        False,
+        "Optional: yes if a carer who is not part of the household stays overnight.",
+        "",
+    ),
 )
+PROFILE_FLAGS = ("lcwra", "care_leaver", "looked_after", "overnight_carer")
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
 
@@ -259,8 +281,9 @@ def _decode(data: bytes) -> str | Problem:
         return Problem(
             0,
             "",
-            f"The file is {len(data) / 1024 / 1024:.1f} MB. A waiting-list file must be "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB or smaller",
+            # Only the first MAX_FILE_BYTES + 1 bytes are read, so the file's real
+            # size is not known: say what it must be.
+            f"The selected file must be {MAX_FILE_BYTES // 1024 // 1024} MB or smaller",
         )
     if b"\x00" in data[:8192]:
         return Problem(0, "", "The file is not a CSV file. Save the list as CSV (UTF-8)")
@@ -342,6 +365,7 @@ def _person(reader: _RowReader, cohort: Callable[[str], str], today: date) -> Pe
     if preferred & excluded:
         both = ", ".join(sorted(preferred & excluded))
         reader.fail("excluded_areas", f"{both} is both preferred and excluded. Keep it in one")
+    profile = _benefit_profile(reader)
     if reader.failed:
         return None
     assert reference and code and referred_on and priority and support and age_band
@@ -360,7 +384,39 @@ def _person(reader: _RowReader, cohort: Callable[[str], str], today: date) -> Pe
         excluded_areas=excluded,
         sharing_notes=notes,
         unavailable_until=unavailable,
+        benefit_profile=profile,
     )
+
+
+def _age(text: str) -> int:
+    if not text.isdigit() or not 16 <= int(text) <= 110:
+        raise _CellError(f"{_shown(text)} is not an age from 16 to 110")
+    return int(text)
+
+
+def _benefits(text: str) -> frozenset[DisabilityBenefit]:
+    known = {benefit.value: benefit for benefit in DisabilityBenefit}
+    found = set()
+    for word in AREA_SEPARATORS.split(text.strip().lower()):
+        if word not in known:
+            raise _CellError(f"{_shown(word)} is not a disability benefit. Use {', '.join(known)}")
+        found.add(known[word])
+    return frozenset(found)
+
+
+def _benefit_profile(reader: _RowReader) -> TenantProfile | None:
+    age = reader.read("age", _age, optional=True)
+    benefits = reader.read("disability_benefits", _benefits, optional=True) or frozenset()
+    flags = {name: bool(reader.read(name, _yes_no, optional=True)) for name in PROFILE_FLAGS}
+    if age is None:
+        if benefits or any(flags.values()):
+            reader.fail("age", "is blank. Give the age with the rest of the benefit profile")
+        return None
+    try:
+        return TenantProfile.model_validate({"age": age, "disability_benefits": benefits, **flags})
+    except ValueError as error:
+        reader.fail("disability_benefits", str(error).splitlines()[-1])
+        return None
 
 
 def parse_people_csv(
@@ -444,6 +500,16 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def _profile_cells(profile: TenantProfile | None) -> list[str]:
+    if profile is None:
+        return ["", "", *("" for _ in PROFILE_FLAGS)]
+    return [
+        str(profile.age),
+        " ".join(sorted(benefit.value for benefit in profile.disability_benefits)),
+        *(_yes(getattr(profile, name)) for name in PROFILE_FLAGS),
+    ]
+
+
 def people_to_csv_rows(people: Iterable[Person]) -> list[list[str]]:
     """The column names and one row per person, as the parser reads them back. The
     cells are raw: write them with `people_csv_text` or triage/csv_export.py, which
@@ -465,6 +531,7 @@ def people_to_csv_rows(people: Iterable[Person]) -> list[list[str]]:
                 " ".join(sorted(person.excluded_areas)),
                 person.sharing_notes,
                 person.unavailable_until.isoformat() if person.unavailable_until else "",
+                *_profile_cells(person.benefit_profile),
             ]
         )
     return rows

@@ -27,6 +27,15 @@ def _policy_yaml(**changes) -> bytes:
     return yaml.safe_dump(data).encode()
 
 
+def _line_of(content: bytes, *texts: str) -> int:
+    """The line (from 1) of the last of `texts`, each looked for after the one before."""
+    lines = content.decode().splitlines()
+    number = -1
+    for text in texts:
+        number = next(n for n, line in enumerate(lines) if n > number and text in line)
+    return number + 1
+
+
 def _upload(client, content: bytes, name: str = "policy.yaml"):
     page = client.get("/admin/policy")
     return client.post(
@@ -54,10 +63,15 @@ def test_a_bad_policy_is_refused_naming_the_key_and_the_policy_in_force_stays(ap
     client = factories.signed_in_client(app, admin)
     response = _upload(client, _policy_yaml(**{"local_housing_allowance.weekly.one_bed": -3}))
     assert response.status_code == 200
-    errors = " ".join(factories.error_summary(response))
-    assert "policy.yaml" in errors
-    assert "local_housing_allowance.weekly.one_bed" in errors
-    assert "must not be negative" in errors
+    errors = factories.error_summary(response)
+    # In plain words, with the line of the file to look at.
+    line = _line_of(
+        _policy_yaml(**{"local_housing_allowance.weekly.one_bed": -3}),
+        "local_housing_allowance:",
+        "  weekly:",
+        "one_bed:",
+    )
+    assert errors == [f"Line {line}: local_housing_allowance.weekly.one_bed must not be negative"]
     assert factories.soup(response).title.get_text().startswith("Error: ")
     assert factories.count(PolicyVersion) == 0
     with app.app_context():
@@ -80,25 +94,21 @@ def test_the_same_version_twice_is_refused(app, admin):
 def test_the_preview_lists_offers_whose_band_moves_and_why(app, admin, submitter):
     offer = factories.submitted_offer(submitter)
     client = factories.signed_in_client(app, admin)
-    # Weighting location alone puts every city offer at the location score (80: band A).
-    weights = {
-        name: 0
-        for name in (
-            "rent_affordability",
-            "shared_housing",
-            "configuration",
-            "cohort_need",
-            "procurement",
-            "quality",
-        )
-    }
-    weights["location"] = 1
-    weights_yaml = _policy_yaml(**{"scoring.weights": weights})
+    # Raising band A's threshold above the offer's score (about 97) moves it to B.
+    weights_yaml = _policy_yaml(
+        **{
+            "scoring.bands": [
+                {"name": "A", "label": "Strong fit", "min_score": 99},
+                {"name": "B", "label": "Possible fit", "min_score": 55},
+                {"name": "C", "label": "Weak fit", "min_score": 0},
+            ]
+        }
+    )
     response = _upload(client, weights_yaml)
     assert response.status_code == 302
     preview = client.get(response.headers["Location"])
     text = factories.text(preview)
-    assert "1 would move band or rank" in text
+    assert "1 would change score, band, place in the queue or red flags" in text
     assert offer.reference in text
     assert "Band moves" in text
     # Nothing changes until it is put in force.

@@ -1,5 +1,6 @@
-"""Creating an account, joining an organisation through its link, the organisation
-page, and the start page."""
+"""Creating an account, the organisation page, and the start page. (Confirming the
+address, and registering with one in use: test_registration.py; invitations and
+members: test_invitations.py.)"""
 
 from __future__ import annotations
 
@@ -44,19 +45,26 @@ def test_the_start_page_sends_people_who_are_signed_in_to_their_home(
     assert staff_client.get("/").location == "/queue"
 
 
-def test_registering_creates_the_organisation_and_signs_in(client):
+def test_registering_creates_the_organisation_and_asks_to_confirm_the_address(client):
     response = submit_form(client, "/register", REGISTRATION)
-    assert response.location == "/offers"
-    offers = client.get("/offers")
-    assert heading(offers) == "Your offers"
-    assert "Your account has been created" in text(offers)
-    assert "Riverside Homes" in text(offers)
+    assert response.location == "/register/check-your-email"
+    page = client.get(response.location)
+    assert heading(page) == "Check your email"
+    assert "rita@example.com" in text(page)
     [user] = factories.rows(User, email="rita@example.com")
     organisation = factories.get(Organisation, user.organisation_id)
     assert organisation.rsh_registration_number == "L4850"
     assert organisation.organisation_type == "registered_provider"
     assert user.role == "submitter"
     assert user.full_name == "Rita Jones"
+    assert user.email_confirmed_at is None
+    # Not signed in yet; the new password signs in.
+    assert client.get("/offers").location.startswith("/sign-in")
+    signed_in = submit_form(
+        client, "/sign-in", {"email": "rita@example.com", "password": REGISTRATION["password"]}
+    )
+    assert signed_in.location == "/offers"
+    assert "Riverside Homes" in text(client.get("/offers"))
 
 
 def test_the_registration_page_asks_about_the_organisation_and_the_person(client):
@@ -140,21 +148,7 @@ def test_registration_keeps_what_was_typed_except_passwords(client):
     assert shown["password"] == [""]
 
 
-@pytest.mark.parametrize("case", [str.lower, str.upper, str.title], ids=["same", "upper", "title"])
-def test_an_email_address_already_in_use_is_refused(client, submitter, case):
-    organisations = factories.count(Organisation)
-    response = submit_form(client, "/register", registration(email=case(submitter.email)))
-    assert_error_summary(
-        response, "An account already uses this email address. Sign in, or use another address"
-    )
-    assert factories.count(Organisation) == organisations
-    assert factories.count(User, email=submitter.email) == 1
-
-
-# --- Joining an organisation --------------------------------------------------
-
-
-def test_the_organisation_page_shows_the_people_and_the_join_link(submitter_client, submitter):
+def test_the_organisation_page_shows_the_people(submitter_client, submitter):
     colleague = factories.submitter(org=factories.get(Organisation, submitter.user.organisation_id))
     response = submitter_client.get("/organisation")
     organisation = factories.get(Organisation, submitter.user.organisation_id)
@@ -163,77 +157,9 @@ def test_the_organisation_page_shows_the_people_and_the_join_link(submitter_clie
     assert "Your organisation" in page
     assert "Type Registered provider or housing association" in page
     assert "Regulator of Social Housing number None given" in page
-    assert f"Sam Submitter ({submitter.email})" in page
-    assert f"({colleague.email})" in page
-    link = soup(response).select_one(".app-join-link").get_text(strip=True)
-    assert link == f"http://localhost/join/{organisation.join_token}"
-
-
-def test_a_colleague_joins_through_the_link_and_sees_the_organisations_offers(
-    app, submitter_client, submitter
-):
-    offer = factories.draft_offer(submitter, name="Shared Draft")
-    link = soup(submitter_client.get("/organisation")).select_one(".app-join-link")
-    path = link.get_text(strip=True).removeprefix("http://localhost")
-
-    newcomer = app.test_client()
-    page = newcomer.get(path)
-    organisation = factories.get(Organisation, submitter.user.organisation_id)
-    assert heading(page) == f"Join {organisation.name}"
-    response = submit_form(
-        newcomer,
-        path,
-        {
-            "full_name": "Colin Colleague",
-            "email": "colin@example.com",
-            "password": "another long passphrase",
-            "confirm_password": "another long passphrase",
-        },
-    )
-    assert response.location == "/offers"
-    [user] = factories.rows(User, email="colin@example.com")
-    assert user.organisation_id == submitter.user.organisation_id
-    assert user.role == "submitter"
-    assert "Shared Draft" in text(newcomer.get("/offers"))
-    assert newcomer.get(f"/offers/{offer.id}").status_code == 200
-
-
-@pytest.mark.parametrize(
-    "token", ["not-a-token", "x" * 65, "%00", "' OR '1'='1"], ids=["wrong", "long", "nul", "sql"]
-)
-def test_a_wrong_join_link_is_not_found(client, submitter, token):
-    response = client.get(f"/join/{token}")
-    assert response.status_code == 404
-    assert heading(response) == "Page not found"
-
-
-@pytest.mark.parametrize(
-    ("changes", "message"),
-    [
-        ({"full_name": ""}, "Enter your full name"),
-        (
-            {"email": "colin@"},
-            "Enter an email address in the correct format, like name@example.com",
-        ),
-        ({"password": "1234", "confirm_password": "1234"}, "Password must be 8 characters or more"),
-        ({"confirm_password": "different passphrase"}, "Passwords must match"),
-    ],
-    ids=["no name", "bad email", "short password", "mismatch"],
-)
-def test_joining_refuses_bad_answers(client, submitter, changes, message):
-    path = f"/join/{factories.join_token(submitter)}"
-    before = factories.database_state()
-    response = submit_form(client, path, {**PERSON, **changes})
-    assert_error_summary(response, message)
-    assert factories.database_state() == before
-
-
-def test_joining_with_an_email_in_use_is_refused(client, submitter):
-    path = f"/join/{factories.join_token(submitter)}"
-    response = submit_form(client, path, {**PERSON, "email": submitter.email.upper()})
-    assert_error_summary(
-        response, "An account already uses this email address. Sign in, or use another address"
-    )
+    assert f"Sam Submitter (you) {submitter.email}" in page
+    assert colleague.email in page
+    assert soup(response).select_one(".app-join-link") is None  # no shared link any more
 
 
 def test_staff_have_no_organisation_page(staff_client):
@@ -257,7 +183,6 @@ LONG = "x" * 10_000
         ("/register", "email", "Email address must be 320 characters or fewer"),
         ("/register", "password", "Password must be 256 characters or fewer"),
         ("join", "full_name", "Your full name must be 200 characters or fewer"),
-        ("join", "email", "Email address must be 320 characters or fewer"),
         ("/sign-in", "email", "Email address must be 320 characters or fewer"),
     ],
 )
@@ -265,8 +190,11 @@ def test_ten_thousand_characters_in_an_account_field_are_refused(
     client, submitter, url, field, message
 ):
     if url == "join":
-        url = f"/join/{factories.join_token(submitter)}"
+        client.get(f"/join/{factories.invitation_token(submitter, 'colin@example.com')}")
+        url = "/join"
     data = registration() if url == "/register" else dict(PERSON)
+    if url == "/join":
+        del data["email"]
     if url == "/sign-in":
         data = {"email": submitter.email, "password": submitter.password}
     data[field] = LONG

@@ -15,6 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Error, Frame, Locator, Page, expect
 
+from tests.browser.helpers import link_in_email
 from triage.config import Test
 
 pytestmark = pytest.mark.browser
@@ -179,6 +180,16 @@ def test_a_submitter_completes_and_submits_an_offer_in_chromium(page: Page, tmp_
     labelled("Confirm your password").fill("a long enough passphrase")
     click_button("Create account")
 
+    # Confirm the address with the emailed link, then sign in.
+    on_page("Check your email")
+    page.goto(link_in_email("rita@example.com", "/confirm/"))
+    on_page("Confirm your email address")
+    click_button("Confirm my email address")
+    on_page("Sign in")
+    labelled("Email address").fill("rita@example.com")
+    labelled("Password").fill("a long enough passphrase")
+    click_button("Sign in")
+
     # Your offers: start a new one.
     on_page("Your offers")
     click_button("Start a new offer")
@@ -305,6 +316,18 @@ def test_a_submitter_completes_and_submits_an_offer_in_chromium(page: Page, tmp_
     choose("How will the homes be leased or managed?", "The landlord manages the homes itself")
     choose("Are you asking the council to cover the cost of empty homes (voids)?", "No")
     save_and_continue()
+
+    # Issue 13: the rent type and the council's nomination rights.
+    on_page("Type of rent")
+    choose("What type of rent will tenants pay?", "Social rent")
+    save_and_continue()
+
+    on_page("Nomination rights")
+    labelled("What share of the homes will the council nominate tenants to, as a percentage?").fill(
+        "100"
+    )
+    labelled("For how many years will the council have these nomination rights?").fill("25")
+    save_and_continue()
     expect(task_status("4. Rent and charges")).to_have_text("Completed")
 
     # 5. Care and support: yes, so the provider page follows.
@@ -321,6 +344,13 @@ def test_a_submitter_completes_and_submits_an_offer_in_chromium(page: Page, tmp_
     )
     labelled("Expected hours of care and support per person per week").fill("12.5")
     labelled("Expected cost of care and support per person per week").fill("250")
+    save_and_continue()
+
+    on_page("CQC registration")
+    choose(
+        "Is the care provider registered with the Care Quality Commission (CQC) for personal care?",
+        "Yes",
+    )
     save_and_continue()
     expect(task_status("5. Care and support")).to_have_text("Completed")
 

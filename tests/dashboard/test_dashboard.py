@@ -334,7 +334,11 @@ def test_each_chart_is_an_image_with_a_name_and_the_tables_figures(app, staff_cl
 
 
 def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    """The rows, after the byte-order mark every CSV download starts with (so
+    Excel reads it as UTF-8)."""
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 def test_the_figures_download_as_csv(app, staff_client, submitter):

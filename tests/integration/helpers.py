@@ -39,6 +39,8 @@ HOST = "127.0.0.1"
 FAULT_APP = "tests.integration.fault_app"
 DELIVERY_DELAY = "TEST_FAULT_DELIVERY_DELAY_SECONDS"
 SCORING_DELAY = "TEST_FAULT_SCORING_DELAY_SECONDS"
+# Set to "1": every score kills the process running it (SIGKILL), a poisoned task.
+SCORING_KILLS = "TEST_FAULT_SCORING_KILLS_WORKER"
 # Seconds a stopped process gets to finish before it is killed.
 STOP_TIMEOUT = 15.0
 # Variables that could point a subprocess at something other than the test servers.
@@ -53,6 +55,12 @@ _INHERITED_NAMES = {
     "SECRET_KEY",
     "BROKER_VISIBILITY_TIMEOUT",
     "OUTBOX_RELAY_INTERVAL_SECONDS",
+    "OUTBOX_RELAY_GRACE_SECONDS",
+    "PUBLISH_AFTER_COMMIT",
+    "TASK_MAX_DELIVERIES",
+    "ABANDONED_TASK_SECONDS",
+    "ABANDONED_TASKS_INTERVAL_SECONDS",
+    "WORKER_CONCURRENCY",
     "SCORE_RETRY_BASE_SECONDS",
     "FLASK_APP",
 }

@@ -121,13 +121,13 @@ def test_two_relays_at_once_publish_each_outbox_message_once(app: Flask) -> None
     first_is_publishing_its_second = threading.Event()
     second_finished = threading.Event()
 
-    def first_publish(task_name: str, args: list[Any]) -> None:
+    def first_publish(task_name: str, args: list[Any], task_id: str | None = None) -> None:
         published.append(("first", args))
         if len(published) == 2:
             first_is_publishing_its_second.set()
             assert second_finished.wait(timeout=10)
 
-    def second_publish(task_name: str, args: list[Any]) -> None:
+    def second_publish(task_name: str, args: list[Any], task_id: str | None = None) -> None:
         published.append(("second", args))
 
     def first() -> int:

@@ -21,7 +21,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import scoped_session
 
 from tests import factories
 from tests.factories import csrf_token, error_summary, sign_in
@@ -165,19 +164,14 @@ def test_a_worker_killed_mid_score_leaves_the_offer_to_a_replacement_that_scores
     # The first worker sleeps for a minute after running the rules, before it saves.
     doomed = services.worker("doomed", {**settings, SCORING_DELAY: "60"}, app=FAULT_APP)
 
-    wait_for(
-        lambda: scoring_state(app, [offer_id]) == {offer_id: (OfferStatus.SCORING, 0)},
-        TIMEOUT,
-        interval=0.05,
-        message=doomed.describe,
-    )
-    taken_by = time.monotonic()
-    # Inside the delay: its transaction has been open and silent for a moment.
+    # Inside the delay: its transaction (the claim and the score, one transaction)
+    # has been open and silent for a moment.
     wait_for(lambda: idle_in_transaction(app, 0.5), TIMEOUT, message=doomed.describe)
+    taken_by = time.monotonic()
     doomed.kill()
 
     # Nothing was saved; the message the dead worker took waits unacknowledged.
-    assert scoring_state(app, [offer_id]) == {offer_id: (OfferStatus.SCORING, 0)}
+    assert scoring_state(app, [offer_id]) == {offer_id: (OfferStatus.SUBMITTED, 0)}
     assert score_tasks_in_broker(redis_server) == {"queued": [], "unacked": [[offer_id]]}
 
     # Redis hands the message on once the visibility timeout has passed; a new
@@ -208,17 +202,8 @@ def test_the_same_score_task_run_twice_at_once_writes_one_score(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     offer_ids = [submit_offer(app, submitter).id for _ in range(3)]
-    # Both runs look for the score before either writes it, so one insert meets the
-    # unique constraint: the worst moment for a second copy to arrive.
-    both_looked = {offer_id: threading.Barrier(2, timeout=10) for offer_id in offer_ids}
-    add = scoped_session.add
-
-    def add_once_both_looked(self: scoped_session, instance: object, **kwargs: Any) -> None:
-        if isinstance(instance, OfferScore):
-            both_looked[instance.offer_id].wait()
-        add(self, instance, **kwargs)
-
-    monkeypatch.setattr(scoped_session, "add", add_once_both_looked)
+    # The claim and the score are one transaction: the second run waits for the
+    # first's lock on the offer, then finds its score.
     runs: Counter[int] = Counter()
     lock = threading.Lock()
     score_offer = scoring.score_offer
@@ -495,8 +480,8 @@ def test_every_good_offer_ends_scored_exactly_once_through_a_killed_worker(
     doomed = services.worker("doomed", {**settings, SCORING_DELAY: "0.2"}, app=FAULT_APP)
 
     def mid_stream() -> bool:
-        seen = statuses(app, first)
-        return seen[OfferStatus.SCORED] >= 3 and seen[OfferStatus.SCORING] == 1
+        # Some scored, and one inside its delay: its transaction open and idle.
+        return statuses(app, first)[OfferStatus.SCORED] >= 3 and idle_in_transaction(app, 0.05)
 
     wait_for(mid_stream, TIMEOUT, interval=0.02, message=doomed.describe)
     killed_at = time.monotonic()

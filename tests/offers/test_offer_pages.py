@@ -14,6 +14,7 @@ from rules.policy_data import current_policy
 from tests import factories
 from tests.factories import answer, heading, question_url, soup, text
 from tests.web.checks import summary_text
+from triage.models import OfferCohort
 from triage.offers.pages import PAGES_BY_KEY
 
 
@@ -173,6 +174,39 @@ CASES = [
         {"lease_model": "managing_agent", "council_asked_to_cover_voids": "yes"},
         ["Lease or management Managed by a managing agent", "Council asked to cover voids Yes"],
         {"lease_model": ["managing_agent"], "council_asked_to_cover_voids": ["yes"]},
+    ),
+    Case(
+        "cqc-registration",
+        {"cqc_registered": "no"},
+        ["Care provider registered with the CQC No"],
+        {"cqc_registered": ["no"]},
+        offer={"care_provided": True},
+    ),
+    Case(
+        "ofsted-registration",
+        {"ofsted_registered": "yes"},
+        ["Registered with Ofsted as supported accommodation Yes"],
+        {"ofsted_registered": ["yes"]},
+        offer={"cohorts": [OfferCohort(cohort="looked_after_16_17")]},
+    ),
+    # Issue 13: the rent type and the council's nomination rights.
+    Case(
+        "rent-type",
+        {"rent_type": "affordable"},
+        ["Type of rent Affordable rent"],
+        {"rent_type": ["affordable"]},
+    ),
+    Case(
+        "nominations",
+        {"nomination_share_percent": "75", "nomination_term_years": "1"},
+        ["Council nomination rights 75% of the homes, for 1 year"],
+        {"nomination_share_percent": ["75"], "nomination_term_years": ["1"]},
+    ),
+    Case(
+        "nominations",
+        {"nomination_share_percent": "0", "nomination_term_years": "0"},
+        ["Council nomination rights None"],
+        {"nomination_share_percent": ["0"], "nomination_term_years": ["0"]},
     ),
     Case(
         "care",

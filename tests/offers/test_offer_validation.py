@@ -233,6 +233,58 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         {"landlord_provides_care": None},
         "Select yes if the landlord provides care, support or supervision",
     ),
+    # Registration (issue 13)
+    (
+        "cqc-registration",
+        {"cqc_registered": None},
+        "Select yes if the care provider is registered with the CQC",
+    ),
+    (
+        "cqc-registration",
+        {"cqc_registered": "maybe"},
+        "Select yes if the care provider is registered with the CQC",
+    ),
+    (
+        "ofsted-registration",
+        {"ofsted_registered": None},
+        "Select yes if the accommodation is registered with Ofsted",
+    ),
+    # Type of rent (issue 13)
+    ("rent-type", {"rent_type": None}, "Select the type of rent"),
+    ("rent-type", {"rent_type": "peppercorn"}, "Select the type of rent"),
+    # Nomination rights (issue 13)
+    (
+        "nominations",
+        {"nomination_share_percent": ""},
+        "Enter the share of homes the council will nominate to, or 0",
+    ),
+    (
+        "nominations",
+        {"nomination_share_percent": "most"},
+        "The share of homes must be a whole number, like 12",
+    ),
+    (
+        "nominations",
+        {"nomination_share_percent": "101"},
+        "The share of homes must be 100 or fewer",
+    ),
+    ("nominations", {"nomination_share_percent": "-1"}, "The share of homes must be 0 or more"),
+    (
+        "nominations",
+        {"nomination_term_years": ""},
+        "Enter how many years the council will have nomination rights, or 0",
+    ),
+    (
+        "nominations",
+        {"nomination_term_years": "126"},
+        "The number of years must be 125 or fewer",
+    ),
+    (
+        "nominations",
+        {"nomination_term_years": "0"},
+        "Enter how many years the council will have nomination rights: more than 0 if it "
+        "nominates to any homes",
+    ),
     # Leasing, management and voids
     ("management", {"lease_model": None}, "Select how the homes will be leased or managed"),
     ("management", {"lease_model": "other"}, "Describe how the homes will be leased or managed"),

@@ -157,7 +157,7 @@ class BrokerDown(ConnectionError):
     pass
 
 
-def broker_down(task_name: str, args: list[Any]) -> None:
+def broker_down(task_name: str, args: list[Any], task_id: str | None = None) -> None:
     raise BrokerDown("broker down")
 
 
@@ -176,7 +176,7 @@ def test_a_published_row_is_marked_sent_and_not_sent_again(app, submitter):
     offer = factories.submitted_offer(submitter)
     calls: list[tuple[str, list[Any]]] = []
 
-    def publish(task_name: str, args: list[Any]) -> None:
+    def publish(task_name: str, args: list[Any], task_id: str | None = None) -> None:
         calls.append((task_name, list(args)))
 
     with app.app_context():
@@ -201,7 +201,7 @@ def test_the_relay_works_through_the_backlog_in_order(app, submitter, batch_size
     offers = [factories.submitted_offer(submitter) for _ in range(3)]
     published: list[list[Any]] = []
 
-    def publish(task_name: str, args: list[Any]) -> None:
+    def publish(task_name: str, args: list[Any], task_id: str | None = None) -> None:
         if task_name == TaskName.DELIVER_EMAIL:
             published.append(args)
 

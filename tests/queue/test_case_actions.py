@@ -71,7 +71,7 @@ def test_a_commissioner_assigns_requests_information_and_the_submitter_answers(
     assert "Submitter responded (information requested to under review)" in timeline
 
 
-def test_deciding_needs_reasons_and_a_decline_names_its_concern(app, submitter, commissioner):
+def test_deciding_needs_reasons_and_a_decline_names_its_concerns(app, submitter, commissioner):
     offer = factories.submitted_offer(submitter)
     staff = factories.signed_in_client(app, commissioner)
     _post(
@@ -82,25 +82,70 @@ def test_deciding_needs_reasons_and_a_decline_names_its_concern(app, submitter, 
     )
     refused = _post(staff, offer.id, "decide", {"decision": "decline", "reasons": ""})
     assert set(error_summary(refused)) == {
-        "Select the Appendix C concern the offer falls short on",
+        "Select the Appendix C concerns the offer falls short on",
         "Enter the reasons for the decision",
     }
     assert soup(refused).title.get_text().startswith("Error: ")
+    # Each concern ticked needs its own reason; what was typed is kept.
+    unexplained = _post(
+        staff,
+        offer.id,
+        "decide",
+        {
+            "decision": "decline",
+            "concerns": ["rent", "quality"],
+            "reason_rent": "Core rent is £60 above the benchmark.",
+            "reasons": "Two concerns.",
+        },
+    )
+    assert error_summary(unexplained) == [
+        "Enter why it falls short: the accommodation does not meet the quality standards"
+    ]
+    page = soup(unexplained)
+    assert [box["value"] for box in page.select("input[name=concerns][checked]")] == [
+        "rent",
+        "quality",
+    ]
+    assert page.select_one("textarea[name=reason_rent]").get_text() == (
+        "Core rent is £60 above the benchmark."
+    )
     assert factories.get(Offer, offer.id).status == "under_review"
     declined = _post(
         staff,
         offer.id,
         "decide",
-        {"decision": "decline", "concern": "rent", "reasons": "Rent far above benchmark."},
+        {
+            "decision": "decline",
+            "concerns": ["rent", "quality"],
+            "reason_rent": "Rent far above benchmark.",
+            "reason_quality": "No level access to the flats.",
+            "reasons": "We cannot take it forward.",
+        },
     )
     assert declined.status_code == 302
     stored = factories.get(Offer, offer.id)
     assert (stored.status, stored.decision_concern) == ("declined", "rent")
+    named = [
+        " ".join(li.get_text().split())
+        for li in soup(staff.get(f"/queue/offers/{offer.id}")).select("#decline-concerns li")
+    ]
+    assert named == [
+        "The rent is not met by housing benefit or other revenue: Rent far above benchmark.",
+        "The accommodation does not meet the quality standards: No level access to the flats.",
+    ]
+    email = next(e for e in factories.rows(EmailMessage) if "declined" in e.subject)
+    assert "- The rent is not met by housing benefit or other revenue: Rent far above" in (
+        email.body
+    )
+    assert "- The accommodation does not meet the quality standards: No level access" in (
+        email.body
+    )
     owner = factories.signed_in_client(app, submitter)
     page = text(owner.get(f"/offers/{offer.id}"))
     assert "Declined" in page
     assert (
-        "The rent is not met by housing benefit or other revenue. Rent far above benchmark." in page
+        "The rent is not met by housing benefit or other revenue. We cannot take it forward."
+        in page
     )
 
 

@@ -23,8 +23,9 @@ from triage.cli import upgrade_database
 from triage.models import EmailMessage, Offer, OfferScore, StaffNotification, User
 from triage.models.scores import OfferScoreVerdict
 from triage.queue.filters import RULE_TITLES
-from triage.queue.views import PAGE_SIZE
+from triage.queue.views import CSV_HEADINGS, PAGE_SIZE
 from triage.services import decisions, scoring
+from triage.working_days import working_days_since
 from workers import tasks
 
 ORDER = "in priority order: red flags, band, score, then longest waiting"
@@ -112,8 +113,12 @@ def _filter(client, **choices: Any):
 
 
 def _csv(response) -> list[list[str]]:
+    """The rows of a CSV download, which starts with a byte-order mark (so Excel
+    reads it as UTF-8)."""
     assert response.status_code == 200, response.status_code
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 @pytest.fixture
@@ -145,6 +150,7 @@ def test_the_filter_form_offers_every_choice(app, staff_client, submitter, offic
         "Scoring failed",
         "Under review",
         "Information requested",
+        "Changes requested",
         "Meeting proposed",
         "Progressed to feasibility",
         "Approved in principle",
@@ -231,6 +237,7 @@ def test_filtering_by_configuration(app, staff_client, submitter):
     assert "Configuration (1 selected)" in text(response)
 
 
+@pytest.mark.usefixtures("firm_pipeline")
 def test_filtering_by_a_rules_verdict(app, staff_client, submitter):
     # The factory's mental health offer meets no unmet need: cohort need is red.
     unmet = factories.submitted_offer(submitter, name="Need met already")
@@ -256,10 +263,16 @@ def test_filtering_by_a_rules_verdict(app, staff_client, submitter):
     assert _refs(_filter(staff_client, rule="location", verdict="red")) == [_ref(outside.id)]
     # A verdict on any rule: every offer with a red flag.
     assert set(_refs(_filter(staff_client, verdict="red"))) == {_ref(unmet.id), _ref(outside.id)}
-    # A rule on its own: every offer that rule has judged, so every scored one.
-    scored = _refs(_filter(staff_client, rule="location"))
-    assert set(scored) == {_ref(o.id) for o in (unmet, needed, outside)}
-    assert _ref(unscored.id) not in scored
+    # A rule on its own would narrow nothing (every scored offer has a verdict on
+    # every rule): it is refused, saying what to choose, not silently ignored.
+    refused = _filter(staff_client, rule="location")
+    assert_error_summary(
+        refused, "Choose the verdict on location to look for, or choose “Any rule”"
+    )
+    assert set(_refs(refused)) == {_ref(o.id) for o in (unmet, needed, outside, unscored)}
+    assert [o.get_text() for o in soup(refused).select("select[name=rule] option[selected]")] == [
+        "Location"
+    ]
     green = {
         _ref(offer_id)
         for offer_id, verdict in verdicts.items()
@@ -272,6 +285,7 @@ def test_filtering_by_a_rules_verdict(app, staff_client, submitter):
     ]
 
 
+@pytest.mark.usefixtures("firm_pipeline")
 def test_only_the_newest_scores_verdict_counts(app, staff_client, submitter):
     offer = factories.submitted_offer(submitter)
     _score(app, offer.id)
@@ -363,6 +377,7 @@ def test_searching_by_reference(app, staff_client, submitter):
 # --- Together -------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("firm_pipeline")
 def test_filters_combine_and_keep_the_queue_order(app, staff_client, submitter, officer):
     offers = []
     for index in range(8):
@@ -532,6 +547,7 @@ def test_a_search_too_long_is_reported(app, staff_client, submitter):
 # --- The CSV ----------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("firm_pipeline")
 def test_the_csv_holds_what_the_queue_shows(app, staff_client, submitter, officer):
     flagged = factories.submitted_offer(submitter, name="Flagged Court")
     strong = factories.submitted_offer(submitter, name="Strong House", postcode="LE2 1AB")
@@ -542,7 +558,8 @@ def test_the_csv_holds_what_the_queue_shows(app, staff_client, submitter, office
     with app.app_context():
         flagged_score = scoring.latest_score(flagged.id)
         strong_score = scoring.latest_score(strong.id)
-    _set(app, flagged.id, submitted_at=datetime.now(UTC) - timedelta(days=25, hours=1))
+    # Five weeks: 25 working days less any bank holidays, over the target of 20.
+    _set(app, flagged.id, submitted_at=datetime.now(UTC) - timedelta(days=35, hours=1))
 
     page = staff_client.get("/queue")
     link = soup(page).find("a", string="Download these offers (CSV)")
@@ -551,51 +568,50 @@ def test_the_csv_holds_what_the_queue_shows(app, staff_client, submitter, office
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="')
     rows = _csv(response)
-    assert rows[0] == [
-        "Reference",
-        "Name",
-        "Postcode",
-        "Organisation",
-        "Status",
-        "Submitted",
-        "Days waiting",
-        "Overdue",
-        "Assigned officer",
-        "Score",
-        "Band",
-        "Red flags",
-    ]
-    by_ref = {row[0]: row for row in rows[1:]}
+    assert rows[0] == CSV_HEADINGS
+    by_ref = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert [row[0] for row in rows[1:]] == _refs(page)
     organisation = soup(page).select("tbody tr td")[2].get_text(strip=True)
     submitted = factories.get(Offer, flagged.id).submitted_at
-    assert by_ref[_ref(flagged.id)] == [
-        _ref(flagged.id),
-        "Flagged Court",
-        "LE1 6ZG",
-        organisation,
-        "Scored",
-        submitted.astimezone(clock.UK).date().isoformat(),
-        "25",
-        "yes",
-        "",
-        str(flagged_score.score),
-        flagged_score.band,
-        "Unmet need in the target cohorts",
-    ]
+    waited = working_days_since(submitted)
+    assert 20 < waited <= 25
+    flagged_row = by_ref[_ref(flagged.id)]
+    assert flagged_row == {
+        **flagged_row,
+        "Name": "Flagged Court",
+        "Postcode": "LE1 6ZG",
+        "Organisation": organisation,
+        "Status": "Scored",
+        "Submitted": submitted.astimezone(clock.UK).date().isoformat(),
+        "Working days waiting": str(waited),
+        "Overdue": "yes",
+        "Assigned officer": "",
+        "Score": str(flagged_score.score),
+        "Band": flagged_score.band,
+        "Overridden": "no",
+        "Score before override": "",
+        "Red flags": "Unmet need in the target cohorts",
+    }
+    # The units, cohorts and rent the queue shows too.
+    with app.app_context():
+        offer = db.session.get(Offer, flagged.id)
+        kinds = {unit.kind: unit for unit in offer.unit_types}
+        rents = [unit.core_rent_pence / 100 for unit in kinds.values()]
+        assert flagged_row["Units"] == str(offer.total_units)
+        assert flagged_row["Lowest core rent a week (£)"] == str(min(rents))
+        assert flagged_row["Highest core rent a week (£)"] == str(max(rents))
+        assert flagged_row["Cohorts"]
     strong_row = by_ref[_ref(strong.id)]
-    assert strong_row[4:5] == ["Under review"]
-    assert strong_row[6:] == [
-        "0",
-        "no",
-        "Olu Officer",
-        str(strong_score.score),
-        strong_score.band,
-        "",
-    ]
+    assert strong_row["Status"] == "Under review"
+    assert strong_row["Working days waiting"] == "0"
+    assert strong_row["Overdue"] == "no"
+    assert strong_row["Assigned officer"] == "Olu Officer"
+    assert strong_row["Score"] == str(strong_score.score)
+    assert strong_row["Red flags"] == ""
     # A name a spreadsheet would run as a formula is written as text.
-    assert by_ref[_ref(waiting.id)][1] == '\'=HYPERLINK("http://evil.example","x")'
-    assert by_ref[_ref(waiting.id)][9:] == ["", "", ""]
+    waiting_row = by_ref[_ref(waiting.id)]
+    assert waiting_row["Name"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert [waiting_row[name] for name in ("Score", "Band", "Red flags")] == ["", "", ""]
 
 
 def test_the_csv_follows_the_filters_exactly(app, staff_client, submitter):
@@ -612,7 +628,12 @@ def test_the_csv_follows_the_filters_exactly(app, staff_client, submitter):
     assert sorted(_refs(page)) == sorted(_ref(o.id) for o in wanted)
     withdrawn = next(row for row in rows if row[0] == _ref(wanted[1].id))
     # No longer waiting for a decision: no days waiting, never overdue.
-    assert withdrawn[4:8] == ["Withdrawn", withdrawn[5], "", "no"]
+    columns = dict(zip(rows[0], withdrawn, strict=True))
+    assert [columns[name] for name in ("Status", "Working days waiting", "Overdue")] == [
+        "Withdrawn",
+        "",
+        "no",
+    ]
 
 
 def test_only_staff_download_the_csv(app, client, submitter_client, submitter, placement_officer):
@@ -901,6 +922,7 @@ def _add_offers(app, submitter, officer, count: int) -> None:
     "url",
     ["/queue", "/queue?verdict=red&district=LE1&search=court&status=under_review"],
 )
+@pytest.mark.usefixtures("firm_pipeline")
 def test_the_number_of_queries_does_not_grow_with_the_rows(
     app, staff_client, submitter, officer, url
 ):

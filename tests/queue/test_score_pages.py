@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests import factories
 from triage.services import scoring
 from workers import tasks
@@ -35,6 +37,7 @@ def test_the_staff_offer_page_explains_every_rule_with_its_figures(app, submitte
     assert "out of 100" in text
 
 
+@pytest.mark.usefixtures("firm_pipeline")
 def test_the_queue_shows_scores_and_red_flags(app, submitter, commissioner):
     offer = _scored_offer(app, submitter)
     with app.app_context():
@@ -84,6 +87,7 @@ def test_submitters_never_see_scores_or_scoring_states(app, submitter):
     assert client.get(f"/queue/offers/{offer.id}").status_code == 404
 
 
+@pytest.mark.usefixtures("firm_pipeline")
 def test_the_queue_follows_the_policys_order(app, submitter, commissioner):
     # Policy 2026-04-01: red flags first, then band, score, and longest waiting.
     from triage import db

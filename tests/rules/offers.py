@@ -13,6 +13,7 @@ from typing import Any
 
 from rules.offer import OfferData
 from rules.policy_data import POLICY_DIR, Policy, load_policy
+from rules.tenant import TenantProfile
 
 SHIPPED_POLICY_FILE = POLICY_DIR / "2026-04-01.yaml"
 
@@ -75,11 +76,10 @@ def make_offer(**overrides: Any) -> OfferData:
 
 
 def with_tenant(policy: Policy, code: str, **tenant: Any) -> Policy:
-    """The policy with one cohort's typical tenant changed (the rest untouched)."""
+    """The policy with one cohort's range of tenants replaced by one typical tenant."""
+    profile = TenantProfile(typical=True, **tenant)
     cohorts = [
-        cohort.model_copy(
-            update={"typical_tenant": cohort.typical_tenant.model_copy(update=tenant)}
-        )
+        cohort.model_copy(update={"typical_tenants": [profile], "typical_tenant": None})
         if cohort.code == code
         else cohort
         for cohort in policy.cohorts
@@ -90,3 +90,18 @@ def with_tenant(policy: Policy, code: str, **tenant: Any) -> Policy:
 def with_supply_by_district(policy: Policy, supply: dict[str, int]) -> Policy:
     existing = policy.existing_supply.model_copy(update={"by_postcode_district": supply})
     return policy.model_copy(update={"existing_supply": existing})
+
+
+@cache
+def firm_pipeline_policy() -> Policy:
+    """The shipped policy with every planned scheme firm: the strategy's own count,
+    where planned units meet need in full (firm = expected = planned)."""
+    policy = shipped_policy()
+    return policy.model_copy(
+        update={
+            "pipeline": [
+                scheme.model_copy(update={"firm": True, "confidence": None})
+                for scheme in policy.pipeline
+            ]
+        }
+    )

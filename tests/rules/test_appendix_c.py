@@ -61,8 +61,9 @@ PROCUREMENT_CASES: dict[str, tuple[dict[str, Any], float, str, list[str]]] = {
             care_cost_pence_per_person_per_week=160000,
             **CARE,
         ),
+        # The verdict follows the score through the thresholds (green from 70).
         80.0,
-        "amber",
+        "green",
         ["£1,600.00 per person per week", "above £1,500.00", "cost effective"],
     ),
     "care at exactly the high-cost line is not flagged": (
@@ -83,7 +84,7 @@ PROCUREMENT_CASES: dict[str, tuple[dict[str, Any], float, str, list[str]]] = {
             **CARE,
         ),
         20.0,
-        "amber",
+        "red",
         ["direct payments", "£2,000.00"],
     ),
 }
@@ -228,6 +229,150 @@ def test_quality(overrides: dict[str, Any], score: float, verdict: str, says: li
     result = quality(make_offer(**overrides), POLICY)
     assert result.score == pytest.approx(score)
     assert result.verdict == verdict
+    words = " ".join(result.reasons)
+    for fragment in says:
+        assert fragment in words, f"{fragment!r} not in {words!r}"
+
+
+# ------------------------------------------------------------ nomination rights
+
+NOMINATION_CASES: dict[str, tuple[dict[str, Any], float, str, list[str]]] = {
+    "not said: nothing off, ask": (
+        dict(),
+        100.0,
+        "green",
+        ["does not say what nomination rights the council would have: ask"],
+    ),
+    "every home for 25 years": (
+        dict(nomination_share_percent=100, nomination_term_years=25),
+        100.0,
+        "green",
+        ["nominate to 100% of the homes", "last 25 years"],
+    ),
+    # 100 - 20 for half the homes.
+    "half the homes": (
+        dict(nomination_share_percent=50, nomination_term_years=25),
+        80.0,
+        "green",
+        ["50% of the homes, less than the 100% it looks for"],
+    ),
+    # 100 - 20 - 10: half the homes for 5 years.
+    "half the homes for five years": (
+        dict(nomination_share_percent=50, nomination_term_years=5),
+        70.0,
+        "green",
+        ["last 5 years, less than the 10 the council looks for"],
+    ),
+    # 60 (framework not known) - 10: short term pulls it further into amber.
+    "care provider not known and a short term": (
+        dict(
+            nomination_share_percent=100,
+            nomination_term_years=3,
+            care_provider_name="Care Co",
+            care_provider_framework_status="not_known",
+        ),
+        50.0,
+        "amber",
+        ["last 3 years"],
+    ),
+    # 100 - 40: no nomination rights at all; off the framework as well, red.
+    "no nomination rights": (
+        dict(nomination_share_percent=0, nomination_term_years=0),
+        60.0,
+        "amber",
+        ["no nomination rights"],
+    ),
+    "no nomination rights and care off the framework": (
+        dict(
+            nomination_share_percent=0,
+            nomination_term_years=0,
+            care_provider_name="Care Co",
+            care_provider_framework_status="not_on_framework",
+        ),
+        0.0,
+        "red",
+        ["no nomination rights", "direct payments"],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "score", "verdict", "says"),
+    NOMINATION_CASES.values(),
+    ids=NOMINATION_CASES.keys(),
+)
+def test_nomination_rights(
+    overrides: dict[str, Any], score: float, verdict: str, says: list[str]
+) -> None:
+    result = procurement(make_offer(**overrides), POLICY)
+    assert (result.score, result.verdict) == (score, verdict)
+    words = " ".join(result.reasons)
+    for fragment in says:
+        assert fragment in words, f"{fragment!r} not in {words!r}"
+
+
+# ----------------------------------------------------------------- registration
+
+REGISTRATION_CASES: dict[str, tuple[dict[str, Any], float, str, list[str]]] = {
+    "care by a CQC-registered provider on the framework": (
+        dict(
+            care_provider_name="Care Co",
+            care_provider_framework_status="on_framework",
+            cqc_registered=True,
+        ),
+        100.0,
+        "green",
+        ["Care Co is registered with the CQC"],
+    ),
+    # 100 - 40.
+    "care by a provider not registered with the CQC": (
+        dict(
+            care_provider_name="Care Co",
+            care_provider_framework_status="on_framework",
+            cqc_registered=False,
+        ),
+        60.0,
+        "amber",
+        ["not registered with the CQC: personal care may only be provided"],
+    ),
+    # 100 - 60: red, and a red flag caps the band.
+    "looked-after 16-17 without Ofsted registration": (
+        dict(cohorts=["looked_after_16_17"], ofsted_registered=False),
+        40.0,
+        "amber",
+        ["not registered with Ofsted"],
+    ),
+    "looked-after 16-17 registered with Ofsted": (
+        dict(cohorts=["looked_after_16_17"], ofsted_registered=True),
+        100.0,
+        "green",
+        ["registered with Ofsted as supported accommodation"],
+    ),
+    # 100 - 60 - 20 (half the homes nominated): red.
+    "no Ofsted registration and half the nominations": (
+        dict(
+            cohorts=["looked_after_16_17"],
+            ofsted_registered=False,
+            nomination_share_percent=50,
+            nomination_term_years=20,
+        ),
+        20.0,
+        "red",
+        ["not registered with Ofsted", "50% of the homes"],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "score", "verdict", "says"),
+    REGISTRATION_CASES.values(),
+    ids=REGISTRATION_CASES.keys(),
+)
+def test_registration(
+    overrides: dict[str, Any], score: float, verdict: str, says: list[str]
+) -> None:
+    result = procurement(make_offer(**overrides), POLICY)
+    assert (result.score, result.verdict) == (score, verdict)
     words = " ".join(result.reasons)
     for fragment in says:
         assert fragment in words, f"{fragment!r} not in {words!r}"

@@ -273,3 +273,82 @@ def test_two_people_sharing_a_flats_bathroom_and_kitchen_is_a_shared_flat_not_sh
         units=[unit(kind="two_bed", own_bathroom=False, own_kitchen=False, most_people_sharing=3)]
     )
     assert configuration(three, POLICY).verdict == "red"
+
+
+# ------------------------------------------------- extra care needs a big enough site
+
+EXTRA_CARE = dict(configuration="extra_care", support_model="on_site_24_7")
+
+
+@pytest.mark.parametrize(
+    ("area", "development", "score", "says"),
+    [
+        # Every ingredient (100) and a staff office: no more than 100.
+        (None, "new_build", 100.0, None),
+        (0.8, "new_build", 100.0, None),
+        # 100 - 20: a new scheme on a site of 0.5 hectares or less.
+        (0.5, "new_build", 80.0, "The site is 0.5 hectares"),
+        (0.3, "new_build", 80.0, "sites over 0.5 hectares"),
+        # An existing building is not a development site.
+        (0.3, "existing_stock", 100.0, None),
+    ],
+)
+def test_new_extra_care_needs_a_site_over_half_a_hectare(
+    area: float | None, development: str, score: float, says: str | None
+) -> None:
+    offer = make_offer(site_area_hectares=area, development_type=development, **EXTRA_CARE)
+    result = configuration(offer, POLICY)
+    assert result.score == score
+    assert result.figures["site_area_hectares"] == area
+    words = " ".join(result.reasons)
+    if says:
+        assert says in words
+    else:
+        assert "hectares" not in words
+
+
+# ------------------------------------------------------ the strategy's best fits
+
+RESPITE = dict(
+    cohorts=["respite_complex_disabilities"],
+    configuration="shared_house",
+    units=[unit(count=8, own_bathroom=False, own_kitchen=False, most_people_sharing=8)],
+    care_provider_name="Respite Care Ltd",
+    care_provider_framework_status="on_framework",
+)
+
+
+def test_a_registered_respite_scheme_is_judged_as_the_specialist_registered_scheme() -> None:
+    from rules.need import cohort_need
+
+    offer = make_offer(cqc_registered=True, **RESPITE)
+    shared = shared_housing(offer, POLICY)
+    design = configuration(offer, POLICY)
+    need = cohort_need(offer, POLICY)
+    assert (shared.score, shared.verdict) == (100.0, "green")
+    assert "specialist registered scheme" in " ".join(shared.reasons)
+    # 70 + communal space, staff office and assistive technology.
+    assert (design.score, design.verdict) == (100.0, "green")
+    assert need.figures["best_fit"] is True
+
+
+def test_an_unregistered_respite_house_is_still_shared_housing() -> None:
+    offer = make_offer(cqc_registered=False, **RESPITE)
+    assert shared_housing(offer, POLICY).verdict == "red"
+    assert configuration(offer, POLICY).verdict == "red"
+
+
+def test_dispersed_homes_score_as_core_and_cluster_where_they_are_the_best_fit() -> None:
+    # Transforming Care's best fit includes dispersed self-contained homes.
+    tc = dict(cohorts=["transforming_care_moj"], units=[unit(count=5)])
+    dispersed = configuration(make_offer(configuration="self_contained_dispersed", **tc), POLICY)
+    core = configuration(make_offer(configuration="core_and_cluster", **tc), POLICY)
+    assert dispersed.score == core.score == 100.0
+    assert "best fit for these cohorts" in " ".join(dispersed.reasons)
+
+
+def test_dispersed_homes_for_a_cohort_whose_best_fit_excludes_them_score_less() -> None:
+    wl = dict(cohorts=["supported_living_waiting_list"])
+    dispersed = configuration(make_offer(configuration="self_contained_dispersed", **wl), POLICY)
+    core = configuration(make_offer(configuration="core_and_cluster", **wl), POLICY)
+    assert dispersed.score < core.score

@@ -19,6 +19,7 @@ from rules.matching.people_csv import (
     COLUMN_NAMES,
     MAX_FILE_BYTES,
     MAX_ROWS,
+    REQUIRED_COLUMNS,
     parse_people_csv,
     people_csv_text,
     people_to_csv_rows,
@@ -35,6 +36,8 @@ HEADER = ",".join(COLUMN_NAMES)
 GOOD_ROW = (
     "LCC-0001,send_transitions,2025-01-20,High,on_site_24_7,no,No,Y,18-24,"
     "le2; LE3,LE1,Enjoys company,"
+    ",,,,,"  # the optional benefit profile: age, benefits, lcwra, care leaver, ...
+    ","
 )
 
 
@@ -83,9 +86,43 @@ def test_columns_in_any_order_a_bom_blank_rows_and_uk_dates_are_fine() -> None:
     assert result.people[0].unavailable_until == date(2026, 9, 1)
 
 
-def test_the_optional_column_may_be_left_out() -> None:
-    header = ",".join(name for name in COLUMN_NAMES if name != "unavailable_until")
-    assert parse(with_rows(GOOD_ROW.removesuffix(","), header=header)) == []
+def test_the_optional_columns_may_be_left_out() -> None:
+    header = ",".join(REQUIRED_COLUMNS)
+    row = ",".join(GOOD_ROW.split(",")[: len(REQUIRED_COLUMNS)])
+    assert parse(with_rows(row, header=header)) == []
+
+
+def test_a_benefit_profile_is_read_and_written_back() -> None:
+    # The pseudonymous profile the rent affordability check uses on nomination.
+    cells = dict(zip(COLUMN_NAMES, GOOD_ROW.split(","), strict=True))
+    cells |= {
+        "age": "24",
+        "disability_benefits": "dla_care_middle",
+        "lcwra": "yes",
+        "overnight_carer": "yes",
+    }
+    result = parse_people_csv(with_rows(",".join(cells.values())).encode(), COHORTS, TODAY)
+    assert result.problems == []
+    profile = result.people[0].benefit_profile
+    assert profile is not None
+    assert (profile.age, profile.lcwra, profile.overnight_carer) == (24, True, True)
+    assert [b.value for b in profile.disability_benefits] == ["dla_care_middle"]
+    rows = people_to_csv_rows(result.people)
+    assert dict(zip(rows[0], rows[1], strict=True))["disability_benefits"] == "dla_care_middle"
+
+
+@pytest.mark.parametrize(
+    ("cells", "words"),
+    [
+        ({"age": "15"}, "Row 2, age: '15' is not an age from 16 to 110"),
+        ({"disability_benefits": "afip"}, "Row 2, age: is blank"),
+        ({"age": "30", "disability_benefits": "pip"}, "'pip' is not a disability benefit"),
+    ],
+)
+def test_a_bad_benefit_profile_is_refused(cells: dict[str, str], words: str) -> None:
+    row = dict(zip(COLUMN_NAMES, GOOD_ROW.split(","), strict=True)) | cells
+    problems = parse(with_rows(",".join(row.values())))
+    assert any(words in problem for problem in problems), problems
 
 
 def test_missing_columns_are_named_in_one_problem() -> None:
@@ -160,7 +197,7 @@ def test_duplicate_references_name_the_first_row() -> None:
 
 def test_a_row_with_too_many_cells() -> None:
     assert parse(with_rows(GOOD_ROW + ",extra")) == [
-        "Row 2: There are 14 cells but only 13 columns. Check for a stray comma"
+        "Row 2: There are 20 cells but only 19 columns. Check for a stray comma"
     ]
 
 
@@ -257,7 +294,7 @@ def test_50_mb_of_junk_is_refused_at_once_in_bounded_memory(tmp_path: Path) -> N
     tracemalloc.stop()
     assert result.people == []
     assert [str(problem) for problem in result.problems] == [
-        "The file is 5.0 MB. A waiting-list file must be 5 MB or smaller"
+        "The selected file must be 5 MB or smaller"
     ]
     assert elapsed < 1
     assert peak < 2 * MAX_FILE_BYTES

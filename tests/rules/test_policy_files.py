@@ -204,6 +204,36 @@ def test_score_refuses_an_offer_file_it_cannot_read(tmp_path: Path) -> None:
     assert "offers.json: offer 0.postcode: Field required" in result.output
 
 
+def test_score_reads_an_offer_in_the_older_format(tmp_path: Path) -> None:
+    # Version 1 (before issue 13, no schema_version): no rent type, nomination rights
+    # or registration. It is read with those not said, and scored.
+    offer = json.loads(EXAMPLES.read_text())[0]
+    for name in ("schema_version", "rent_type", "nomination_share_percent"):
+        offer.pop(name, None)
+    offer.pop("nomination_term_years", None)
+    offers = tmp_path / "old.json"
+    offers.write_text(json.dumps([offer]))
+    result = CliRunner().invoke(score_command, [str(offers)])
+    assert result.exit_code == 0, result.output
+    scored = json.loads(result.output.splitlines()[0])
+    procurement = next(rule for rule in scored["rules"] if rule["rule"] == "procurement")
+    assert any("does not say what nomination rights" in reason for reason in procurement["reasons"])
+
+
+@pytest.mark.parametrize("version", [3, 0, "2", True])
+def test_score_refuses_a_format_it_does_not_read(tmp_path: Path, version: object) -> None:
+    offer = {**json.loads(EXAMPLES.read_text())[0], "schema_version": version}
+    offers = tmp_path / "new.json"
+    offers.write_text(json.dumps([offer]))
+    result = CliRunner().invoke(score_command, [str(offers)])
+    assert result.exit_code != 0
+    assert f"new.json: offer 0: schema_version {version!r} is not one this version" in (
+        result.output
+    )
+    assert "the current format is 2" in result.output
+    assert '"score"' not in result.output
+
+
 @pytest.mark.parametrize("policy_args", [[], ["--policy", str(SHIPPED_POLICY_FILE)]])
 def test_score_prints_one_json_object_per_offer_with_the_rent_figures(
     policy_args: list[str],
@@ -219,7 +249,8 @@ def test_score_prints_one_json_object_per_offer_with_the_rent_figures(
         assert s["band"] in {"A", "B", "C"}
         assert s["policy_version"] == "2026-04-01"
     rents = [next(r for r in s["rules"] if r["rule"] == "rent_affordability") for s in scored]
-    # EXAMPLE-1: exempt, £150 + £35 met in full, £12.00 of charges out of £269.63.
+    # EXAMPLE-1: exempt, £150 + £35 met in full, £12.00 of charges out of £273.94
+    # (2026/27: (£424.90 + £429.80) x 12 / 52 = £197.24, plus PIP standard £76.70).
     assert {
         k: rents[0]["figures"][k]
         for k in (
@@ -229,13 +260,13 @@ def test_score_prints_one_json_object_per_offer_with_the_rent_figures(
             "weekly_residual_income_pence",
         )
     } == {
-        "route": "exempt_housing_benefit",
+        "route": "hb_exempt_accommodation",
         "weekly_amount_met_pence": 18500,
         "weekly_tenant_shortfall_pence": 1200,
-        "weekly_residual_income_pence": 25763,
+        "weekly_residual_income_pence": 26194,
     }
     # EXAMPLE-2: private landlord, UC 1-bed LHA £540.00 x 12 / 52 = £124.62 of
-    # £180.00; £55.38 + £25.00 = £80.38 to pay; £269.63 - £80.38 = £189.25.
+    # £180.00; £55.38 + £25.00 = £80.38 to pay; £273.94 - £80.38 = £193.56.
     assert {
         k: rents[1]["figures"][k]
         for k in (
@@ -245,10 +276,10 @@ def test_score_prints_one_json_object_per_offer_with_the_rent_figures(
             "weekly_residual_income_pence",
         )
     } == {
-        "route": "uc_private_lha",
+        "route": "uc_housing_element",
         "weekly_amount_met_pence": 12462,
         "weekly_tenant_shortfall_pence": 8038,
-        "weekly_residual_income_pence": 18925,
+        "weekly_residual_income_pence": 19356,
     }
     assert "£124.62" in " ".join(rents[1]["reasons"])
 

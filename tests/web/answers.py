@@ -52,6 +52,10 @@ VALID: dict[str, dict[str, Any]] = {
         "lease_model_other": "",
         "council_asked_to_cover_voids": "no",
     },
+    "cqc-registration": {"cqc_registered": "yes"},
+    "ofsted-registration": {"ofsted_registered": "yes"},
+    "rent-type": {"rent_type": "social"},
+    "nominations": {"nomination_share_percent": "100", "nomination_term_years": "25"},
     "care": {"care_provided": "no"},
     "care-provider": {
         "care_provider_name": "Kind Care Ltd",
@@ -90,4 +94,9 @@ def valid(key: str, **changes: Any) -> dict[str, Any]:
 
 def offer_overrides(key: str) -> dict[str, Any]:
     """What complete_offer needs for page `key` to apply to the offer."""
-    return WITH_CARE if key == "care-provider" else {}
+    if key == "ofsted-registration":
+        # The page applies to offers for looked-after 16-17-year-olds (issue 13).
+        from triage.models import OfferCohort
+
+        return {"cohorts": [OfferCohort(cohort="looked_after_16_17")]}
+    return WITH_CARE if key in ("care-provider", "cqc-registration") else {}

@@ -104,26 +104,20 @@ def test_markup_in_account_names_is_shown_escaped(app, client, admin_client, sha
         },
     )
     assert response.status_code == 302, factories.error_summary(response)
+    [user] = factories.rows(User, email="mallory@example.com")
+    account = factories.Account(user, user.email, "a long enough passphrase")
+    factories.sign_in(client, account)
     assert_shown_as_text(client.get("/organisation"), [organisation_name, full_name])
     assert_shown_as_text(client.get("/offers"), [organisation_name])
+    assert_shown_as_text(admin_client.get("/admin/organisations"), [organisation_name])
 
-    [user] = factories.rows(User, email="mallory@example.com")
-    offer = factories.complete_offer(factories.Account(user, user.email))
+    factories.confirm_email(account)
+    offer = factories.complete_offer(account)
     assert_shown_as_text(client.get(f"/offers/{offer.id}/declaration"), [organisation_name])
 
+    # A member of staff's name is the one they type accepting their invitation.
     staff_name = payload(shape, "staff")
-    response = submit_form(
-        admin_client,
-        "/admin/users/new",
-        {
-            "full_name": staff_name,
-            "email": "staff-mallory@example.com",
-            "password": "a long enough passphrase",
-            "confirm_password": "a long enough passphrase",
-            "role": "commissioner",
-        },
-    )
-    assert response.status_code == 302, factories.error_summary(response)
+    factories.staff("commissioner", full_name=staff_name)
     assert_shown_as_text(admin_client.get("/admin/users"), [staff_name])
 
 

@@ -286,5 +286,20 @@ def test_every_email_gives_the_contact_details(app: Flask, name: str) -> None:
             notifications=[notification],
             link="https://offers.example/reset-password/not-a-real-token",
             lifetime="1 hour",
+            # Invitations, confirming an address, registering with one in use.
+            days=7,
+            inviter=SimpleNamespace(full_name="Sam Submitter"),
+            organisation=SimpleNamespace(name="Riverside Homes"),
+            role_label="Submitter",
+            sign_in="https://offers.example/sign-in",
+            reset="https://offers.example/forgotten-password",
+            # Changes asked for, and what happens next by when (issue 14).
+            titles="Rent and charges",
+            reason="The rent is above the usual range.",
+            target_days=20,
+            review_by=now.date(),
+            # A scheduled policy put in force (issue 15).
+            version="2027-04-01",
+            total=3,
         )
     assert_contact_details(body)

@@ -1,4 +1,8 @@
+import re
+
+from tests import factories
 from tests.factories import error_summary, soup, submit_form
+from triage.models import EmailMessage
 
 
 def test_a_submitter_registers_completes_and_submits_an_offer(client, app):
@@ -16,6 +20,16 @@ def test_a_submitter_registers_completes_and_submits_an_offer(client, app):
         },
     )
     assert response.status_code == 302, error_summary(response)
+    # Sign in, and confirm the address with the link emailed.
+    signed_in = submit_form(
+        client, "/sign-in", {"email": "rita@example.com", "password": "a long enough passphrase"}
+    )
+    assert signed_in.status_code == 302
+    [email] = factories.rows(EmailMessage, to_address="rita@example.com")
+    link = re.search(r"http://localhost(/confirm/\S+)", email.body)
+    assert link is not None
+    client.get(link.group(1))
+    assert submit_form(client, "/confirm-email", {}).status_code == 302
     response = submit_form(client, "/offers/new", {}, form_url="/offers")
     assert response.status_code == 302
     offer_url = response.headers["Location"]
@@ -80,6 +94,8 @@ def test_a_submitter_registers_completes_and_submits_an_offer(client, app):
         },
     )
     answer("management", {"lease_model": "landlord_manages", "council_asked_to_cover_voids": "no"})
+    answer("rent-type", {"rent_type": "social"})
+    answer("nominations", {"nomination_share_percent": "100", "nomination_term_years": "25"})
     answer("care", {"care_provided": "no"})
 
     check = client.get(f"/offers/{offer_id}/check-answers")

@@ -7,18 +7,10 @@ import re
 import pytest
 
 from tests import factories
-from tests.factories import heading, soup, submit_form, text
-from tests.web.checks import assert_error_summary, summary_text
+from tests.factories import heading, soup, text
+from tests.web.checks import summary_text
 from triage.models import Offer, Organisation, User
 from triage.queue.views import PAGE_SIZE
-
-NEW_STAFF = {
-    "full_name": "Nina New",
-    "email": "Nina.New@Example.com",
-    "password": "a long enough passphrase",
-    "confirm_password": "a long enough passphrase",
-    "role": "commissioner",
-}
 
 
 def navigation(response) -> list[str]:
@@ -138,81 +130,9 @@ def test_administrators_see_the_staff_accounts(admin_client, admin, commissioner
         "Your account",
     ]
     rows = [" ".join(row.get_text(" ").split()) for row in soup(response).select("tbody tr")]
-    assert f"Staff admin {admin.email} Administrator" in rows
-    assert f"Staff commissioner {commissioner.email} Commissioner" in rows
+    assert f"Staff admin {admin.email} Administrator Active" in rows
+    assert f"Staff commissioner {commissioner.email} Commissioner Active" in rows
     assert submitter.email not in text(response)
 
 
-@pytest.mark.parametrize(
-    ("role", "label"),
-    [
-        ("commissioner", "Commissioner"),
-        ("placement_officer", "Placement officer"),
-        ("admin", "Administrator"),
-    ],
-)
-def test_an_administrator_creates_a_staff_account(app, admin_client, role, label):
-    page = admin_client.get("/admin/users/new")
-    assert heading(page) == "Create a staff account"
-    response = submit_form(admin_client, "/admin/users/new", {**NEW_STAFF, "role": role})
-    assert response.location == "/admin/users"
-    listing = admin_client.get("/admin/users")
-    assert "An account has been created for Nina New" in text(listing)
-    assert f"Nina New nina.new@example.com {label}" in text(listing)
-    [user] = factories.rows(User, email="nina.new@example.com")
-    assert user.role == role
-    assert user.organisation_id is None
-    assert user.password_hash.startswith("$argon2id$")
-
-    newcomer = app.test_client()
-    signed_in = submit_form(
-        newcomer, "/sign-in", {"email": "nina.new@example.com", "password": NEW_STAFF["password"]}
-    )
-    assert signed_in.location == "/queue"
-
-
-@pytest.mark.parametrize(
-    ("changes", "message"),
-    [
-        ({"role": ""}, "Select the role"),
-        ({"role": "submitter"}, "Select the role"),
-        ({"role": "superuser"}, "Select the role"),
-        ({"full_name": ""}, "Enter your full name"),
-        ({"full_name": "x" * 10_000}, "Your full name must be 200 characters or fewer"),
-        ({"email": "nina"}, "Enter an email address in the correct format, like name@example.com"),
-        (
-            {"password": "short", "confirm_password": "short"},
-            "Password must be 8 characters or more",
-        ),
-        (
-            {"password": "password1", "confirm_password": "password1"},
-            "Password is too common. Choose one that is harder to guess",
-        ),
-        ({"confirm_password": "something else entirely"}, "Passwords must match"),
-    ],
-    ids=[
-        "no role",
-        "submitter role",
-        "unknown role",
-        "no name",
-        "long name",
-        "bad email",
-        "short password",
-        "common password",
-        "mismatch",
-    ],
-)
-def test_a_staff_account_with_bad_answers_is_not_created(admin_client, changes, message):
-    before = factories.database_state()
-    response = submit_form(admin_client, "/admin/users/new", {**NEW_STAFF, **changes})
-    assert assert_error_summary(response, message) == [message]
-    assert factories.database_state() == before
-
-
-def test_a_staff_account_cannot_reuse_an_email(admin_client, submitter):
-    response = submit_form(
-        admin_client, "/admin/users/new", {**NEW_STAFF, "email": submitter.email.upper()}
-    )
-    assert_error_summary(response, "An account already uses this email address")
-    [user] = factories.rows(User, email=submitter.email)
-    assert user.role == "submitter"
+# Inviting staff, roles, deactivation: tests/admin/test_staff_accounts.py.

@@ -1,4 +1,4 @@
-"""Administrators' forms: staff accounts, the audit search and the scoring policy."""
+"""Administrators' forms: staff accounts and invitations, the audit search and the scoring policy."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmi
 from wtforms import SelectField, SubmitField
 from wtforms.validators import ValidationError
 
-from triage.auth.forms import NewPasswordMixin, PersonFields
+from triage.auth.forms import EmailField
 from triage.fields import ChoiceField, TextField
 from triage.models.users import ROLE_LABELS, STAFF_ROLES
 from triage.offers.forms import GovDateField
@@ -21,13 +21,23 @@ from triage.services import audit_search
 REFERENCE = re.compile(r"[A-Z]{2}-\d{4}-\d{1,10}")
 
 
-class StaffAccountForm(PersonFields, NewPasswordMixin, FlaskForm):
-    role = ChoiceField(
-        "Role",
-        required="Select the role",
-        choices=[(role.value, label) for role, label in ROLE_LABELS.items() if role in STAFF_ROLES],
-    )
-    submit = SubmitField("Create account", widget=GovSubmitInput())
+STAFF_ROLE_CHOICES = [
+    (role.value, label) for role, label in ROLE_LABELS.items() if role in STAFF_ROLES
+]
+
+
+class StaffInvitationForm(FlaskForm):
+    """An invitation to a staff account: the invitee chooses their own name and
+    password, so the administrator never sees or sets it."""
+
+    email = EmailField("Email address", description="The invitation will be sent to this address.")
+    role = ChoiceField("Role", required="Select the role", choices=STAFF_ROLE_CHOICES)
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class RoleForm(FlaskForm):
+    role = ChoiceField("Role", required="Select the role", choices=STAFF_ROLE_CHOICES)
+    submit = SubmitField("Change role", widget=GovSubmitInput())
 
 
 class OptionalDateField(GovDateField):

@@ -1,14 +1,18 @@
 """Administrators: the scoring policy in force, loading a new version, seeing what
-it would change, and putting it in force."""
+it would change, putting it in force now or scheduling it for its date, and
+downloading any version."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from triage import clock
 from triage.admin import policy_bp
 from triage.admin.forms import ActivateForm, PolicyUploadForm
+from triage.admin.policy_forms import CancelScheduleForm, ScheduleForm
 from triage.auth.access import acting_user, admin_required
+from triage.models import PolicyVersion
 from triage.services import policy_admin, scoring
 from triage.services.policy import policy_in_force
 
@@ -21,6 +25,7 @@ def index() -> str:
         policy=policy_in_force(),
         loaded=policy_admin.recent_versions(),
         runs=policy_admin.recent_runs(),
+        scheduled=policy_admin.scheduled_versions(),
         form=PolicyUploadForm(),
     )
 
@@ -44,7 +49,7 @@ def upload() -> str | Response:
                 except UnicodeDecodeError:
                     form.policy_file.errors.append("The policy file must be text (UTF-8 YAML)")
                 except policy_admin.PolicyRefused as refusal:
-                    form.policy_file.errors.append(str(refusal))
+                    form.policy_file.errors.extend(refusal.problems)
                 else:
                     return redirect(url_for("policy.version", version_id=row.id))
     return render_template(
@@ -52,16 +57,15 @@ def upload() -> str | Response:
         policy=policy_in_force(),
         loaded=policy_admin.recent_versions(),
         runs=[],
+        scheduled=policy_admin.scheduled_versions(),
         form=form,
     )
 
 
 @policy_bp.get("/versions/<int:version_id>")
 @admin_required
-def version(version_id: int) -> str:
-    row = policy_admin.get_version(version_id)
-    if row is None:
-        abort(404)
+def version(version_id: int, problem: str | None = None) -> str:
+    row = _version_or_404(version_id)
     candidate = policy_admin.parsed(row)
     changes, compared = policy_admin.preview(candidate)
     return render_template(
@@ -72,6 +76,11 @@ def version(version_id: int) -> str:
         changes=changes,
         compared=compared,
         form=ActivateForm(),
+        schedule_form=ScheduleForm(),
+        cancel_form=CancelScheduleForm(),
+        today=clock.today_uk(),
+        problem=problem,
+        page_error=problem is not None,
     )
 
 
@@ -85,7 +94,7 @@ def activate(version_id: int) -> Response:
         abort(400)
     if row.activated_at is not None:
         return redirect(url_for("policy.index"))
-    run = policy_admin.activate(row)
+    run = policy_admin.activate(row, acting_user())
     flash(f"Policy {row.version} is in force. {run.total} open offers are being rescored")
     return redirect(url_for("policy.run", run_id=run.id))
 
@@ -98,3 +107,59 @@ def run(run_id: int) -> str:
         abort(404)
     done, total = scoring.run_progress(found)
     return render_template("views/admin/rescore_run.html", run=found, done=done, total=total)
+
+
+def _version_or_404(version_id: int) -> PolicyVersion:
+    row = policy_admin.get_version(version_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def _yaml_download(text: str, version: str) -> Response:
+    response = Response(text, mimetype="application/yaml")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{policy_admin.download_name(version)}"'
+    )
+    return response
+
+
+@policy_bp.get("/versions/<int:version_id>/download")
+@admin_required
+def download(version_id: int) -> Response:
+    """Any loaded version's YAML, exactly as it was loaded."""
+    row = _version_or_404(version_id)
+    return _yaml_download(row.yaml_text, row.version)
+
+
+@policy_bp.get("/in-force/download")
+@admin_required
+def download_in_force() -> Response:
+    """The policy in force, whether loaded here or shipped with the service."""
+    version, text = policy_admin.in_force_yaml()
+    return _yaml_download(text, version)
+
+
+@policy_bp.post("/versions/<int:version_id>/schedule")
+@admin_required
+def schedule(version_id: int) -> str | Response:
+    row = _version_or_404(version_id)
+    if not ScheduleForm().validate_on_submit():
+        abort(400)
+    try:
+        day = policy_admin.schedule(row, acting_user())
+    except policy_admin.PolicyRefused as refusal:
+        return version(version_id, problem=str(refusal))
+    flash(f"Policy {row.version} will be put in force on {day:%-d %B %Y}")
+    return redirect(url_for("policy.version", version_id=version_id))
+
+
+@policy_bp.post("/versions/<int:version_id>/cancel-schedule")
+@admin_required
+def cancel_schedule(version_id: int) -> Response:
+    row = _version_or_404(version_id)
+    if not CancelScheduleForm().validate_on_submit():
+        abort(400)
+    if policy_admin.cancel_schedule(row, acting_user()):
+        flash(f"Policy {row.version} is no longer scheduled")
+    return redirect(url_for("policy.version", version_id=version_id))

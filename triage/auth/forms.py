@@ -92,8 +92,31 @@ class RegisterForm(PersonFields, NewPasswordMixin, FlaskForm):
                 )
 
 
-class JoinForm(PersonFields, NewPasswordMixin, FlaskForm):
+class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
+    """The invitee's name and password: the address is the one invited."""
+
+    full_name = TextField("Your full name", required="Enter your full name", max_length=200)
     submit = SubmitField("Create account", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, invited_email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._invited_email = invited_email
+
+    def validate_password(self, field: PasswordField) -> None:
+        problem = password_problem(
+            field.data or "", email=self._invited_email, name=self.full_name.data or ""
+        )
+        if problem:
+            raise ValidationError(problem)
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Email address", description="The invitation will be sent to this address.")
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class ButtonForm(FlaskForm):
+    """Only a CSRF token: a button that changes something is a POST, never a link."""
 
 
 class SignInForm(FlaskForm):

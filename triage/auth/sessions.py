@@ -13,17 +13,14 @@ from datetime import timedelta
 
 from flask import current_app, session
 from flask_login import UserMixin, login_user, logout_user
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from triage import clock, db
-from triage.db import transactional
 from triage.extensions import login_manager
-from triage.models import LoginFailure, LoginSession, User
+from triage.models import LoginSession, User
 from triage.passwords import burn_verification_time, verify_password
-
-
-class TooManyFailures(Exception):
-    """Too many recent failed sign-ins for an email address: no password is checked."""
+from triage.services import audit, throttle
+from triage.services.audit import AuditAction
 
 
 class SignedInUser(UserMixin):
@@ -62,22 +59,38 @@ def load_user(session_id: str) -> SignedInUser | None:
     return SignedInUser(record.user, token)
 
 
-@transactional
-def check_password(email: str, password: str) -> User | None:
-    """The active account `email` and `password` sign in to, or None (and the
-    failure counts towards the limit). Raises TooManyFailures, before checking
-    anything, once an address has failed too often."""
+def check_password(email: str, password: str, address: str) -> User | None:
+    """The active account `email` and `password` sign in to, or None (the failure
+    is recorded). Raises throttle.Throttled, before checking anything, while the
+    typed address or the client `address` must wait (triage.services.throttle).
+
+    The turn is taken and committed first, in its own transaction, so that
+    simultaneous attempts count each other before any password is checked."""
     email = email.strip().lower()
-    if too_many_failures(email):
-        raise TooManyFailures
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        burn_verification_time(password)
-    elif user.is_active and verify_password(user.password_hash, password):
-        db.session.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key(email)))
-        return user
-    db.session.add(LoginFailure(email_key=email_key(email)))
-    return None
+    try:
+        throttle.claim(email, address)
+    except throttle.Throttled as refused:
+        with db.unit_of_work():
+            audit.record(
+                AuditAction.SIGN_IN_THROTTLED,
+                _account(email),
+                detail="client address" if refused.by_address else "email address",
+            )
+        raise
+    with db.unit_of_work():
+        user = _account(email)
+        if user is None:
+            burn_verification_time(password)
+        elif user.is_active and verify_password(user.password_hash, password):
+            throttle.succeeded(email, address)
+            return user
+        # An unknown address is recorded without it (the log names no one).
+        audit.record(AuditAction.SIGN_IN_FAILED, user)
+        return None
+
+
+def _account(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def sign_in(user: User) -> None:
@@ -98,20 +111,6 @@ def sign_out(current: SignedInUser | None) -> None:
             )
     logout_user()
     session.clear()
-
-
-def email_key(email: str) -> str:
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
-
-
-def too_many_failures(email: str) -> bool:
-    window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
-    failures = db.session.scalar(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.email_key == email_key(email), LoginFailure.at >= clock.now() - window)
-    )
-    return (failures or 0) >= current_app.config["LOGIN_MAX_FAILURES"]
 
 
 def current_session_id(current: SignedInUser) -> int | None:

@@ -1,4 +1,4 @@
-"""Start page, registration, joining an organisation, signing in and out."""
+"""Start page, signing in and out, and where each person lands."""
 
 from __future__ import annotations
 
@@ -8,29 +8,24 @@ from werkzeug.wrappers import Response
 
 from triage.auth import bp, sessions
 from triage.auth.access import acting_user
-from triage.auth.forms import JoinForm, RegisterForm, SignInForm, SignOutForm
-from triage.auth.service import (
-    EmailTaken,
-    create_user,
-    members_of,
-    organisation_for_join_token,
-    register_organisation,
-)
-from triage.models import User
-from triage.models.users import Role
+from triage.auth.forms import SignInForm, SignOutForm
+from triage.auth.landing import home_for
+from triage.services import throttle
 
 SIGN_IN_PROBLEM = "Enter a correct email address and password"
-THROTTLED = (
-    "There have been too many attempts to sign in with this email address. "
-    "Wait 15 minutes and try again"
-)
-EMAIL_TAKEN = "An account already uses this email address. Sign in, or use another address"
 
 
-def home_for(user: User) -> str:
-    if user.is_staff:
-        return url_for("queue.index")
-    return url_for("offers.index")
+def throttled_message(wait_seconds: int) -> str:
+    if wait_seconds == 1:
+        wait = "1 second"
+    elif wait_seconds < 120:
+        wait = f"{wait_seconds} seconds"
+    else:
+        wait = f"{(wait_seconds + 59) // 60} minutes"
+    return (
+        f"There have been too many attempts to sign in. Wait {wait} and try again, "
+        "or reset your password"
+    )
 
 
 @bp.get("/")
@@ -40,51 +35,6 @@ def start() -> str | Response:
     return render_template("views/auth/start.html")
 
 
-@bp.route("/register", methods=["GET", "POST"])
-def register() -> str | Response:
-    form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            user = register_organisation(
-                organisation_name=form.organisation_name.data,
-                organisation_type=form.organisation_type.data,
-                rsh_registration_number=form.rsh_registration_number.data,
-                full_name=form.full_name.data,
-                email=form.email.data,
-                password=form.password.data,
-            )
-        except EmailTaken:
-            form.email.errors.append(EMAIL_TAKEN)
-        else:
-            sessions.sign_in(user)
-            flash("Your account has been created")
-            return redirect(url_for("offers.index"))
-    return render_template("views/auth/register.html", form=form)
-
-
-@bp.route("/join/<token>", methods=["GET", "POST"])
-def join(token: str) -> str | Response:
-    organisation = organisation_for_join_token(token)
-    if organisation is None:
-        abort(404)
-    form = JoinForm()
-    if form.validate_on_submit():
-        try:
-            user = create_user(
-                email=form.email.data,
-                full_name=form.full_name.data,
-                password=form.password.data,
-                role=Role.SUBMITTER,
-                organisation=organisation,
-            )
-        except EmailTaken:
-            form.email.errors.append(EMAIL_TAKEN)
-        else:
-            sessions.sign_in(user)
-            return redirect(url_for("offers.index"))
-    return render_template("views/auth/join.html", form=form, organisation=organisation)
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
@@ -92,11 +42,14 @@ def sign_in() -> str | Response | tuple[str, int]:
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            user = sessions.check_password(form.email.data, form.password.data)
-        except sessions.TooManyFailures:
+            user = sessions.check_password(
+                form.email.data, form.password.data, request.remote_addr or "unknown"
+            )
+        except throttle.Throttled as refused:
             # Same words whether or not the account exists.
-            form.email.errors.append(THROTTLED)
-            return render_template("views/auth/sign_in.html", form=form), 429
+            form.email.errors.append(throttled_message(refused.wait_seconds))
+            response = render_template("views/auth/sign_in.html", form=form)
+            return response, 429
         if user is not None:
             sessions.sign_in(user)
             return redirect(_safe_next() or home_for(user))
@@ -125,18 +78,3 @@ def sign_out() -> Response:
     sessions.sign_out(current_user)
     flash("You have signed out")
     return redirect(url_for("auth.sign_in"))
-
-
-@bp.get("/organisation")
-@login_required
-def organisation() -> str:
-    organisation = acting_user().organisation
-    if organisation is None:
-        abort(404)
-    join_url = url_for("auth.join", token=organisation.join_token, _external=True)
-    return render_template(
-        "views/auth/organisation.html",
-        organisation=organisation,
-        members=members_of(organisation),
-        join_url=join_url,
-    )

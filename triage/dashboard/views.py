@@ -1,4 +1,4 @@
-"""The supply dashboard's page and its figures as CSV."""
+"""The supply dashboard's page and its figures as CSV and as an Excel workbook."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask import Response, render_template
 
 from triage import clock
 from triage.auth.access import staff_required
-from triage.csv_export import csv_response
+from triage.csv_export import csv_response, xlsx_response
 from triage.dashboard import bp, charts
 from triage.services import supply
 from triage.services.policy import policy_in_force
@@ -99,6 +99,18 @@ def dashboard() -> str:
 def dashboard_csv() -> Response:
     figures = supply.dashboard(policy_in_force())
     return csv_response(csv_rows(figures), f"supply-and-demand-{clock.today_uk():%Y-%m-%d}.csv")
+
+
+@bp.get("/dashboard.xlsx")
+@staff_required
+def dashboard_xlsx() -> Response:
+    """The same figures as the CSV, as an Excel workbook."""
+    figures = supply.dashboard(policy_in_force())
+    return xlsx_response(
+        csv_rows(figures),
+        f"supply-and-demand-{clock.today_uk():%Y-%m-%d}.xlsx",
+        "Supply and demand",
+    )
 
 
 def csv_rows(figures: supply.Dashboard) -> Iterator[list[object]]:

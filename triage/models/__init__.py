@@ -1,5 +1,8 @@
 """Database models, one module per area. Importing this package registers them all."""
 
+from triage.models.accounts import EmailConfirmation, Invitation, SignInThrottle
+from triage.models.changes import OfferChangeRequest
+from triage.models.deliveries import TaskDelivery
 from triage.models.documents import Document
 from triage.models.email import EmailMessage
 from triage.models.notes import InternalNote, OfferFlag, StaffNotification
@@ -14,20 +17,23 @@ from triage.models.placement import (
 )
 from triage.models.scores import OfferScore, PolicyVersion, RescoreItem, RescoreRun
 from triage.models.supply_cache import OfferStageStay
-from triage.models.triage import AuditEvent, OfferMessage, ScoreOverride
-from triage.models.users import LoginFailure, LoginSession, Organisation, User
+from triage.models.triage import AuditEvent, OfferDecisionConcern, OfferMessage, ScoreOverride
+from triage.models.users import LoginSession, Organisation, User
 
 __all__ = [
     "AuditEvent",
     "OfferMessage",
+    "OfferDecisionConcern",
     "ScoreOverride",
     "Document",
+    "EmailConfirmation",
     "EmailMessage",
     "InternalNote",
-    "LoginFailure",
+    "Invitation",
     "LoginSession",
     "Nomination",
     "Offer",
+    "OfferChangeRequest",
     "OfferCohort",
     "OfferFlag",
     "OfferScore",
@@ -40,7 +46,9 @@ __all__ = [
     "RescoreItem",
     "RescoreRun",
     "SharingPair",
+    "SignInThrottle",
     "StaffNotification",
+    "TaskDelivery",
     "User",
     "WaitingListImport",
     "WaitingPerson",

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from rules.appendix_c import postcode_district
-from rules.offer import OfferData
+from rules.offer import LOOKED_AFTER, OfferData
 from triage.clock import now
 from triage.db import Base
 from triage.models.types import UTCDateTime
@@ -42,6 +42,8 @@ class OfferStatus(enum.StrEnum):
     SCORING_FAILED = "scoring_failed"
     UNDER_REVIEW = "under_review"
     INFORMATION_REQUESTED = "information_requested"
+    # The council returned the offer for changes to named sections (issue 14).
+    CHANGES_REQUESTED = "changes_requested"
     MEETING_PROPOSED = "meeting_proposed"
     FEASIBILITY = "feasibility"
     APPROVED = "approved"
@@ -57,6 +59,7 @@ OFFER_STATUS_LABELS = {
     OfferStatus.SCORING_FAILED: "Scoring failed",
     OfferStatus.UNDER_REVIEW: "Under review",
     OfferStatus.INFORMATION_REQUESTED: "Information requested",
+    OfferStatus.CHANGES_REQUESTED: "Changes requested",
     OfferStatus.MEETING_PROPOSED: "Meeting proposed",
     OfferStatus.FEASIBILITY: "Progressed to feasibility",
     OfferStatus.APPROVED: "Approved in principle",
@@ -71,6 +74,7 @@ SUBMITTER_STATUS_LABELS = {
     OfferStatus.SCORING_FAILED: "Submitted",
     OfferStatus.UNDER_REVIEW: "Being reviewed",
     OfferStatus.INFORMATION_REQUESTED: "The council has asked for more information",
+    OfferStatus.CHANGES_REQUESTED: "The council has asked for changes",
     OfferStatus.MEETING_PROPOSED: "The council would like to meet",
     OfferStatus.FEASIBILITY: "Feasibility study",
 }
@@ -84,6 +88,7 @@ OPEN_STATUSES = frozenset(
         OfferStatus.SCORING_FAILED,
         OfferStatus.UNDER_REVIEW,
         OfferStatus.INFORMATION_REQUESTED,
+        OfferStatus.CHANGES_REQUESTED,
         OfferStatus.MEETING_PROPOSED,
         OfferStatus.FEASIBILITY,
     }
@@ -115,6 +120,11 @@ class Offer(Base):
     # Background scoring: when a score was last asked for, and why it failed.
     scoring_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     scoring_error: Mapped[str | None] = mapped_column(Text)
+    # How many times the submitter resubmitted changed answers (issue 14): part of
+    # the score's basis, so changed answers are scored afresh.
+    # Set by the database (no Python default), so inserts written for older
+    # schemas (the migration tests') leave it out.
+    answers_round: Mapped[int] = mapped_column(server_default="0")
 
     # Triage. `version` goes up with every change to the row (the mapper's
     # version_id_col), so an officer acting on an offer that changed since they
@@ -160,6 +170,12 @@ class Offer(Base):
     lease_model: Mapped[str | None] = mapped_column(String(40))
     lease_model_other: Mapped[str | None] = mapped_column(String(500))
     council_asked_to_cover_voids: Mapped[bool | None]
+    # The rent regime, as CORE records it (issue 13): it picks CORE's range.
+    rent_type: Mapped[str | None] = mapped_column(String(20))
+    # Nomination rights: the share of homes the council nominates to (per cent)
+    # and for how many years (issue 13).
+    nomination_share_percent: Mapped[int | None]
+    nomination_term_years: Mapped[int | None]
 
     # 5. Care and support
     care_provided: Mapped[bool | None]
@@ -169,6 +185,10 @@ class Offer(Base):
         Numeric(5, 1, asdecimal=False)
     )
     care_cost_pence_per_person_per_week: Mapped[int | None]
+    # Registration (issue 13): CQC where personal care is provided; Ofsted for
+    # supported accommodation for looked-after 16-17-year-olds.
+    cqc_registered: Mapped[bool | None]
+    ofsted_registered: Mapped[bool | None]
 
     # Declaration
     declaration_name: Mapped[str | None] = mapped_column(String(200))
@@ -243,6 +263,10 @@ class Offer(Base):
                 "landlord_provides_care_support_or_supervision": self.landlord_provides_care,
                 "lease_model": self.lease_model,
                 "council_asked_to_cover_voids": self.council_asked_to_cover_voids,
+                # Offers from before the question was asked: social rent, the usual let.
+                "rent_type": self.rent_type or "social",
+                "nomination_share_percent": self.nomination_share_percent,
+                "nomination_term_years": self.nomination_term_years,
                 "care_provider_name": self.care_provider_name if care else None,
                 "care_provider_framework_status": self.care_framework_status if care else None,
                 "care_hours_per_person_per_week": (
@@ -250,6 +274,12 @@ class Offer(Base):
                 ),
                 "care_cost_pence_per_person_per_week": (
                     self.care_cost_pence_per_person_per_week if care else None
+                ),
+                "cqc_registered": self.cqc_registered if care else None,
+                "ofsted_registered": (
+                    self.ofsted_registered
+                    if any(row.cohort == LOOKED_AFTER for row in self.cohorts)
+                    else None
                 ),
             }
         )

@@ -26,3 +26,9 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The broker's task id, chosen when the row is written, so a row published twice
+    # (a publisher that died after the broker took it) is one task counted once.
+    task_id: Mapped[str | None] = mapped_column(String(64))
+    # A publisher claims a row until then (a guarded UPDATE), so two never publish it
+    # at once; a claim left by a publisher that died lapses.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rules.matching.people import AgeBand, Person, Priority, SupportNeed, Unit
 from rules.offer import Configuration, SupportModel
+from rules.tenant import TenantProfile
 from triage import clock
 from triage.db import Base
 from triage.models.types import UTCDateTime
@@ -97,6 +98,10 @@ class WaitingPerson(Base):
     excluded_areas: Mapped[str] = mapped_column(String(200), default="")
     sharing_notes: Mapped[str] = mapped_column(Text, default="")
     unavailable_until: Mapped[date | None]
+    # The pseudonymous benefit profile (rules.tenant.TenantProfile as JSON: age,
+    # disability benefits, LCWRA, care leaver...; never a name or date of birth)
+    # for the rent affordability check on nomination. None: not recorded.
+    benefit_profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default=PersonStatus.WAITING)
     # Goes up with every change to the row (the mapper's version_id_col), so an
     # edit made on a page opened before someone else's change is refused, not
@@ -131,7 +136,19 @@ class WaitingPerson(Base):
             excluded_areas=_areas(self.excluded_areas),
             sharing_notes=self.sharing_notes or "",
             unavailable_until=self.unavailable_until,
+            benefit_profile=self.tenant_profile(),
         )
+
+    def tenant_profile(self) -> TenantProfile | None:
+        if not self.benefit_profile:
+            return None
+        return TenantProfile.model_validate(self.benefit_profile)
+
+    @property
+    def benefit_profile_words(self) -> str:
+        """The profile in words, for the person's page ("aged 30, LCWRA")."""
+        profile = self.tenant_profile()
+        return profile.describe(clock.today_uk()) if profile else ""
 
     def take(self, person: Person) -> None:
         """Copy a person's matching fields onto this record."""
@@ -147,6 +164,10 @@ class WaitingPerson(Base):
         self.excluded_areas = " ".join(sorted(person.excluded_areas))
         self.sharing_notes = person.sharing_notes
         self.unavailable_until = person.unavailable_until
+        profile = person.benefit_profile
+        self.benefit_profile = (
+            None if profile is None else profile.model_dump(mode="json", exclude_defaults=True)
+        )
 
 
 class SharingPair(Base):

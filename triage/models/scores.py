@@ -8,7 +8,7 @@ approval that changes remaining need makes a new row.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
@@ -80,6 +80,9 @@ class PolicyVersion(Base):
     loaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The UK day it is to be put in force (its effective_from), if an admin
+    # scheduled it; cleared when it is put in force or the schedule is cancelled.
+    scheduled_for: Mapped[date | None]
 
 
 class RescoreRun(Base):

@@ -1,5 +1,5 @@
 """What happens to an offer once submitted: the audit trail, messages between the
-council and the submitter, and score overrides."""
+council and the submitter, score overrides and the concerns a decline names."""
 
 from __future__ import annotations
 
@@ -79,3 +79,20 @@ class ScoreOverride(Base):
     justification: Mapped[str] = mapped_column(Text)
     by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class OfferDecisionConcern(Base):
+    """One Appendix C concern a decline names, with its own reason: a decline may
+    name several (the rent is not met *and* the quality falls short), and the
+    submitter is told each. `Offer.decision_concern` keeps the first one named,
+    for what read it before there could be several."""
+
+    __tablename__ = "offer_decision_concerns"
+
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True
+    )
+    concern: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # The order the officer named them in (the form's), from 0.
+    position: Mapped[int] = mapped_column(default=0)
+    reason: Mapped[str] = mapped_column(Text)

@@ -1,11 +1,11 @@
-"""Organisations, people who sign in, their sessions and failed sign-ins."""
+"""Organisations, people who sign in and their sessions."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from triage.clock import now
@@ -72,11 +72,19 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     organisation_type: Mapped[str] = mapped_column(String(40))
     rsh_registration_number: Mapped[str | None] = mapped_column(String(20))
-    # Colleagues join the organisation through a link holding this token.
-    join_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Retired: colleagues once joined through a shared link holding this token. They
+    # are invited by email now (Invitation); migration 0016 cleared every token, and
+    # nothing reads it.
+    join_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    # Set at registration when another organisation has the same regulator number
+    # or name (ignoring case and spaces at the ends): allowed, but shown to staff.
+    possible_duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
+    possible_duplicate_of: Mapped[Organisation | None] = relationship(remote_side=[id])
 
     @property
     def type_label(self) -> str:
@@ -92,8 +100,13 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(40))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # False once removed from their organisation or deactivated (staff): they cannot
+    # sign in, and their sessions were ended when it was set.
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    # When they followed the emailed link confirming their address (None: not yet).
+    # Invited people confirm it by accepting the emailed invitation.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Staff only: an email for each notification, or one daily digest.
     notification_frequency: Mapped[str] = mapped_column(
         String(20),
@@ -127,18 +140,6 @@ class LoginSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     user: Mapped[User] = relationship()
-
-
-class LoginFailure(Base):
-    """A failed sign-in, keyed by a hash of the email typed, whether or not an account
-    has that address, so throttling treats real and unknown accounts alike."""
-
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_email_key_at", "email_key", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email_key: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class PasswordReset(Base):

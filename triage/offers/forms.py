@@ -25,6 +25,7 @@ from rules.offer import (
     LandlordType,
     LeaseModel,
     PlanningStatus,
+    RentType,
     SupportModel,
     choices,
 )
@@ -407,6 +408,64 @@ class ManagementForm(QuestionForm):
             raise ValidationError("Describe how the homes will be leased or managed")
 
 
+class RentTypeForm(QuestionForm):
+    rent_type = ChoiceField(
+        "What type of rent will tenants pay?",
+        description=(
+            "As the national lettings return (CORE) records it. Social rent is the usual "
+            "supported housing let."
+        ),
+        required="Select the type of rent",
+        choices=choices(RentType),
+    )
+
+
+class NominationsForm(QuestionForm):
+    nomination_share_percent = NumberField(
+        "What share of the homes will the council nominate tenants to, as a percentage?",
+        description="For example, 100 if the council nominates to every home",
+        minimum=0,
+        maximum=100,
+        required="Enter the share of homes the council will nominate to, or 0",
+        noun="The share of homes",
+    )
+    nomination_term_years = NumberField(
+        "For how many years will the council have these nomination rights?",
+        description="For example, 25",
+        minimum=0,
+        maximum=125,
+        required="Enter how many years the council will have nomination rights, or 0",
+        noun="The number of years",
+    )
+
+    def validate_nomination_term_years(self, field: NumberField) -> None:
+        share = self.nomination_share_percent.data
+        if share and field.data == 0:
+            raise ValidationError(
+                "Enter how many years the council will have nomination rights: "
+                "more than 0 if it nominates to any homes"
+            )
+
+
+class CqcRegistrationForm(QuestionForm):
+    cqc_registered = YesNoField(
+        "Is the care provider registered with the Care Quality Commission (CQC) for personal care?",
+        description="Answer no if the registration has been applied for but not granted yet",
+        required="Select yes if the care provider is registered with the CQC",
+    )
+
+
+class OfstedRegistrationForm(QuestionForm):
+    ofsted_registered = YesNoField(
+        "Is the accommodation registered with Ofsted as supported accommodation?",
+        description=(
+            "Supported accommodation for looked-after children aged 16 and 17 must be "
+            "registered with Ofsted"
+        ),
+        required="Select yes if the accommodation is registered with Ofsted",
+    )
+
+
 class CareProvidedForm(QuestionForm):
     care_provided = YesNoField(
         "Does the offer include care and support?",
@@ -507,3 +566,46 @@ class RespondForm(FlaskForm):
         widget=GovFileInput(),
     )
     submit = SubmitField("Send your answer", widget=GovSubmitInput())
+
+
+# --- Changes the council asks for (issue 14) ---------------------------------------
+
+
+class RequestChangesForm(FlaskForm):
+    """A commissioner returns an offer for changes to named sections, with a reason."""
+
+    version = HiddenField()
+    sections = SelectMultipleField(
+        "Which sections should the submitter change?",
+        description="They can change only these. Select all that apply.",
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+    )
+    reason = LongTextField(
+        "What should they change, and why?",
+        required="Enter what the submitter should change and why",
+        max_length=5000,
+        noun="The reason",
+    )
+    submit = SubmitField("Return the offer for changes", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, section_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sections.choices = section_choices
+
+    def validate_sections(self, field: SelectMultipleField) -> None:
+        chosen = field.data or []
+        if not chosen:
+            raise ValidationError("Select at least one section to change")
+        known = {value for value, _label in field.choices or []}
+        if any(value not in known for value in chosen):
+            raise ValidationError("Select the sections to change from the list")
+
+
+class ResubmitForm(FlaskForm):
+    version = HiddenField()
+    submit = SubmitField("Resubmit your offer", widget=GovSubmitInput())
+
+
+class CopyOfferForm(FlaskForm):
+    submit = SubmitField("Copy into a new draft", widget=GovSubmitInput())

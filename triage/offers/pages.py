@@ -7,6 +7,7 @@ and how its answers read on "check your answers". The views are generic over it.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,9 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 
 from rules.affordability import rent_outside_benchmark
+from rules.guidance import Guidance
 from rules.offer import (
+    LOOKED_AFTER,
     AccessibilityStandard,
     Configuration,
     DevelopmentType,
@@ -23,6 +26,7 @@ from rules.offer import (
     LandlordType,
     LeaseModel,
     PlanningStatus,
+    RentType,
     SupportModel,
     UnitKind,
     label,
@@ -427,6 +431,32 @@ MANAGEMENT = Page(
     ],
 )
 
+RENT_TYPE = Page(
+    slug="rent-type",
+    title="Type of rent",
+    form_class=forms.RentTypeForm,
+    fields=("rent_type",),
+    rows=lambda o: [Row("Type of rent", _enum_text(RentType, o.rent_type))],
+)
+
+
+def _nominations_text(offer: Offer) -> str:
+    share, years = offer.nomination_share_percent, offer.nomination_term_years
+    if share is None:
+        return ""
+    if share == 0:
+        return "None"
+    return f"{share}% of the homes, for {years} year{'s' if years != 1 else ''}"
+
+
+NOMINATIONS = Page(
+    slug="nominations",
+    title="Nomination rights",
+    form_class=forms.NominationsForm,
+    fields=("nomination_share_percent", "nomination_term_years"),
+    rows=lambda o: [Row("Council nomination rights", _nominations_text(o))],
+)
+
 # --- Section 5: care and support ----------------------------------------------
 
 CARE_PROVIDED = Page(
@@ -467,6 +497,26 @@ CARE_PROVIDER = Page(
                 if part
             ),
         ),
+    ],
+)
+
+
+CQC_REGISTRATION = Page(
+    slug="cqc-registration",
+    title="CQC registration",
+    form_class=forms.CqcRegistrationForm,
+    fields=("cqc_registered",),
+    applies=lambda o: o.care_provided is True,
+    rows=lambda o: [Row("Care provider registered with the CQC", yes_no(o.cqc_registered))],
+)
+OFSTED_REGISTRATION = Page(
+    slug="ofsted-registration",
+    title="Ofsted registration",
+    form_class=forms.OfstedRegistrationForm,
+    fields=("ofsted_registered",),
+    applies=lambda o: any(row.cohort == LOOKED_AFTER for row in o.cohorts),
+    rows=lambda o: [
+        Row("Registered with Ofsted as supported accommodation", yes_no(o.ofsted_registered))
     ],
 )
 
@@ -551,11 +601,17 @@ SECTIONS = [
             *(UNIT_CHARGES[unit.kind] for unit in o.unit_types),
             LANDLORD,
             MANAGEMENT,
+            RENT_TYPE,
+            NOMINATIONS,
             *(RENT_CHECKS[unit.kind] for unit in o.unit_types),
         ],
         cannot_start=_units_first,
     ),
-    Section("care", "Care and support", lambda o: [CARE_PROVIDED, CARE_PROVIDER]),
+    Section(
+        "care",
+        "Care and support",
+        lambda o: [CARE_PROVIDED, CARE_PROVIDER, CQC_REGISTRATION, OFSTED_REGISTRATION],
+    ),
     Section(
         "documents",
         "Documents",
@@ -583,8 +639,12 @@ _ALL_PAGES: list[Page] = [
     *RENT_CHECKS.values(),
     LANDLORD,
     MANAGEMENT,
+    RENT_TYPE,
+    NOMINATIONS,
     CARE_PROVIDED,
     CARE_PROVIDER,
+    CQC_REGISTRATION,
+    OFSTED_REGISTRATION,
 ]
 PAGES_BY_KEY = {page.key: page for page in _ALL_PAGES}
 
@@ -639,3 +699,61 @@ def incomplete_sections(offer: Offer) -> list[Section]:
         for section in SECTIONS
         if not section.optional and section.status(offer) != "completed"
     ]
+
+
+@dataclass(frozen=True)
+class GuidanceLink:
+    text: str
+    page_key: str
+    page_title: str
+
+
+def guidance_links(offer: Offer, found: list[Guidance]) -> list[GuidanceLink]:
+    """Each guidance item with the question page to change (rules name the answer in
+    the form's terms: a page, or a unit's page); an answer whose page does not apply
+    to this offer links to nothing and is left out."""
+    links = []
+    for item in found:
+        page = PAGES_BY_KEY.get(item.answer)
+        if page is None or not page.applies(offer):
+            continue
+        title = page.title + (f" ({page.caption})" if page.caption else "")
+        links.append(GuidanceLink(item.text, page.key, title))
+    return links
+
+
+# --- Sections the council may return for changes (issue 14) -----------------------
+
+# The question sections: documents are sent with an answer to a message instead.
+CHANGEABLE_SECTIONS = [section for section in SECTIONS if not section.optional]
+
+
+def _plain(value: str | Markup) -> str:
+    """A summary row's answer as plain text (the line breaks of an address kept)."""
+    if isinstance(value, Markup):
+        return html.unescape(str(value).replace("<br>", "\n"))
+    return str(value)
+
+
+def snapshot(offer: Offer, slugs: list[str]) -> list[dict[str, Any]]:
+    """The answers in the sections `slugs`, as "check your answers" reads them:
+    what a round of changes keeps from before and after."""
+    return [
+        {
+            "section": section.slug,
+            "title": section.title,
+            "rows": [[row.key, _plain(row.value)] for _page, row in summary(offer, section)],
+        }
+        for section in SECTIONS
+        if section.slug in slugs
+    ]
+
+
+def page_after(offer: Offer, section: Section, page: Page) -> Page | None:
+    """The next page of the section in order, whether answered or not (changing an
+    answer goes through the section's pages one by one)."""
+    pages = section.applicable_pages(offer)
+    if page not in pages:
+        return None
+    position = pages.index(page)
+    return pages[position + 1] if position + 1 < len(pages) else None

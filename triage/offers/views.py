@@ -20,7 +20,8 @@ from triage.auth.access import acting_user, submitter_required
 from triage.models import Document, Offer
 from triage.offers import bp, forms, pages
 from triage.offers.checks import offer_problems
-from triage.services import audit, decisions, documents, offers
+from triage.services import audit, decisions, documents, offers, registration
+from triage.services.guidance import draft_guidance
 from triage.workflow import DECLINE_CONCERN_LABELS, Action, StaleOffer, TransitionRefused, allowed
 
 
@@ -252,13 +253,18 @@ def check_answers(offer_id: int) -> str | Response:
     found = _own_draft(offer_id)
     if isinstance(found, Response):
         return found
+    incomplete = pages.incomplete_sections(found)
+    problems = offer_problems(found)
     return render_template(
         "views/offers/check_answers.html",
         offer=found,
         sections=pages.SECTIONS,
         summary=pages.summary,
-        incomplete=pages.incomplete_sections(found),
-        problems=offer_problems(found),
+        incomplete=incomplete,
+        problems=problems,
+        guidance=[]
+        if incomplete or problems
+        else pages.guidance_links(found, draft_guidance(found)),
     )
 
 
@@ -271,6 +277,9 @@ def declaration(offer_id: int) -> str | Response:
         return redirect(url_for("offers.confirmation", offer_id=offer.id))
     if pages.incomplete_sections(offer) or offer_problems(offer):
         return redirect(url_for("offers.check_answers", offer_id=offer.id))
+    if registration.needs_confirmation(acting_user()):
+        # An organisation's first user confirms their address before submitting.
+        return render_template("views/auth/confirm_before_submitting.html", offer=offer)
     form = forms.DeclarationForm()
     if request.method == "GET":
         form.declaration_name.data = current_user.full_name

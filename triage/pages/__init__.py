@@ -1,7 +1,8 @@
-"""The pages every footer links to: accessibility, privacy, cookies and contact."""
+"""The pages every footer links to: accessibility, privacy, cookies, contact and the
+public "What we need" brief."""
 
 from flask import Blueprint
 
 bp = Blueprint("pages", __name__)
 
-from triage.pages import views  # noqa: E402,F401  (the routes, on bp)
+from triage.pages import need, views  # noqa: E402,F401  (the routes, on bp)

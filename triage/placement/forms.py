@@ -14,6 +14,7 @@ from wtforms.validators import ValidationError
 from rules.matching.people import LABELS, AgeBand, Person, Priority, SupportNeed
 from rules.offer import Configuration, SupportModel, choices
 from rules.policy_data import Policy
+from rules.tenant import TenantProfile
 from triage import clock
 from triage.fields import ChoiceField, LongTextField, NumberField, TextField, YesNoField
 from triage.models.placement import PERSON_STATUS_LABELS, NominationStatus, PersonStatus
@@ -154,7 +155,9 @@ class PersonForm(FlaskForm):
         if field.data and field.data > clock.today_uk():
             raise ValidationError("Date referred must be today or in the past")
 
-    def person(self, reference: str | None = None) -> Person:
+    def person(
+        self, reference: str | None = None, benefit_profile: TenantProfile | None = None
+    ) -> Person:
         return Person(
             reference=reference or self.reference.data.upper(),
             cohort=self.cohort.data,
@@ -169,6 +172,7 @@ class PersonForm(FlaskForm):
             excluded_areas=self.excluded_areas.districts,
             sharing_notes=self.sharing_notes.data or "",
             unavailable_until=self.unavailable_until.data,
+            benefit_profile=benefit_profile,
         )
 
 
@@ -297,6 +301,8 @@ class VacancyForm(FlaskForm):
 
 class NominateForm(FlaskForm):
     person_id = HiddenField()
+    # "yes" once the officer has seen the rent shortfall and nominates anyway.
+    confirm_shortfall = HiddenField()
     submit = SubmitField("Nominate", widget=GovSubmitInput())
 
 

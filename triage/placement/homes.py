@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from rules.offer import SupportModel, label
 from triage import clock
 from triage.auth.access import acting_user
+from triage.csv_export import csv_response, xlsx_response
 from triage.models import Nomination, PlacementUnit
 from triage.models.placement import NominationStatus
 from triage.placement import bp
@@ -29,6 +30,7 @@ from triage.placement.forms import (
     OutcomeForm,
     VacancyForm,
 )
+from triage.services.placement import affordability as affordability_service
 from triage.services.placement import matching, waiting_list
 from triage.services.placement import nominations as nomination_service
 from triage.services.placement import units as unit_service
@@ -45,6 +47,43 @@ def homes() -> str:
         occupancy=unit_service.occupancy(units),
         cohorts=cohort_labels(policy_in_force()),
     )
+
+
+HOME_COLUMNS = ("Home", "Description", "Scheme", "Vacancy", "Area", "Cohorts", "Places", "Free")
+
+
+def _home_rows() -> list[tuple[object, ...]]:
+    """The homes list as rows of a spreadsheet (the page's columns, split)."""
+    units = unit_service.all_units()
+    occupancy = unit_service.occupancy(units)
+    cohorts = cohort_labels(policy_in_force())
+    rows: list[tuple[object, ...]] = [HOME_COLUMNS]
+    for unit in units:
+        rows.append(
+            (
+                unit.reference,
+                unit.description,
+                unit.scheme,
+                "Yes" if unit.is_vacancy else "No",
+                unit.postcode_district,
+                "; ".join(cohorts.get(code, code) for code in unit.cohort_codes),
+                unit.places,
+                occupancy[unit.id].free,
+            )
+        )
+    return rows
+
+
+@bp.get("/homes.csv")
+@placement_required
+def homes_csv() -> Response:
+    return csv_response(_home_rows(), "homes.csv")
+
+
+@bp.get("/homes.xlsx")
+@placement_required
+def homes_xlsx() -> Response:
+    return xlsx_response(_home_rows(), "homes.xlsx", "Homes")
 
 
 @bp.route("/homes/new", methods=["GET", "POST"])
@@ -130,10 +169,20 @@ def nominate(unit_id: int) -> str | Response:
     if not form.validate_on_submit() or person_id is None:
         return redirect_to("placement.home", unit_id=unit.id)
     person = not_found_unless(waiting_list.get(person_id))
-    try:
-        nomination = nomination_service.nominate(
-            unit, person, acting_user(), policy_in_force(), clock.today_uk()
+    policy, today = policy_in_force(), clock.today_uk()
+    # The same rent engine as the offer's score, on this person's benefit profile:
+    # a shortfall is shown, and nominating needs the officer's confirmation.
+    affordability = affordability_service.for_nomination(unit, person, policy, today)
+    if affordability.needs_confirmation and form.confirm_shortfall.data != "yes":
+        return render_template(
+            "views/placement/nominate_confirm.html",
+            unit=unit,
+            person=person,
+            affordability=affordability,
+            form=form,
         )
+    try:
+        nomination = nomination_service.nominate(unit, person, acting_user(), policy, today)
     except nomination_service.NominationRefused as refused:
         return _render_home(unit, error=str(refused))
     flash_done("Nomination recorded")
@@ -150,6 +199,9 @@ def _render_nomination(nomination: Nomination, form: OutcomeForm, error: str | N
         form=form,
         next_statuses=next_statuses,
         error=error,
+        affordability=affordability_service.for_nomination(
+            nomination.unit, nomination.person, policy_in_force(), clock.today_uk()
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from rules.matching import people_csv as waiting_list_csv
 from triage.auth.access import acting_user
-from triage.csv_export import csv_response
+from triage.csv_export import csv_response, xlsx_response
 from triage.models.placement import PersonStatus, WaitingPerson
 from triage.placement import bp
 from triage.placement.common import (
@@ -81,6 +81,16 @@ def people_csv() -> Response:
     return csv_response(waiting_list_csv.people_to_csv_rows(people), "waiting-list.csv")
 
 
+@bp.get("/people.xlsx")
+@placement_required
+def people_xlsx() -> Response:
+    """The waiting list as an Excel workbook, in the same columns as the CSV."""
+    people = [row.as_person() for row in waiting_list.export(acting_user())]
+    return xlsx_response(
+        waiting_list_csv.people_to_csv_rows(people), "waiting-list.xlsx", "Waiting list"
+    )
+
+
 @bp.route("/people/new", methods=["GET", "POST"])
 @placement_required
 def add_person() -> str | Response:
@@ -148,7 +158,8 @@ def edit_person(person_id: int) -> str | Response:
         try:
             changed = waiting_list.change(
                 row,
-                form.person(row.reference),
+                # The form does not edit the benefit profile: the record's stays.
+                form.person(row.reference, benefit_profile=row.tenant_profile()),
                 acting_user(),
                 PersonStatus(form.status.data),
                 seen_version=posted_id(form.version.data),

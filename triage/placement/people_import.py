@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from rules.matching import people_csv
 from triage.auth.access import acting_user
+from triage.csv_export import BOM
 from triage.placement import bp
 from triage.placement.common import (
     cohort_labels,
@@ -26,7 +27,8 @@ from triage.services.policy import policy_in_force
 @bp.get("/import/template.csv")
 @placement_required
 def import_template() -> Response:
-    response = Response(people_csv.template_csv(), mimetype="text/csv")
+    # With a byte-order mark, as every CSV download (see triage.csv_export).
+    response = Response(BOM + people_csv.template_csv(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="waiting-list-template.csv"'
     return response
 
@@ -45,8 +47,11 @@ def import_people() -> str | Response:
             result = waiting_list.upload(data, policy_in_force(), acting_user())
             if result.pending is not None:
                 return redirect_to("placement.import_preview", token=result.pending.token)
-            problems = result.problems
-            form.waiting_list.errors = [
+            # A problem with the file as a whole (row 0: too big, not a CSV) is the
+            # error itself; problems in rows are listed below the form.
+            whole_file = [problem.message for problem in result.problems if problem.row == 0]
+            problems = [problem for problem in result.problems if problem.row != 0]
+            form.waiting_list.errors = whole_file or [
                 "The file has problems, listed below. Nothing has been imported. "
                 "Correct the file and upload it again."
             ]

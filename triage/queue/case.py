@@ -14,7 +14,7 @@ from triage.queue import bp, forms
 from triage.queue.pages import assignable_officers, band_choices, render_case, submitted_or_404
 from triage.services import decisions
 from triage.services import queue as queue_service
-from triage.workflow import DeclineConcern, StaleOffer, TransitionRefused
+from triage.workflow import StaleOffer, TransitionRefused
 
 STALE = "This offer changed since you opened it. Check what changed below, then try again."
 
@@ -104,9 +104,8 @@ def decide(offer_id: int) -> Any:
         if form.decision.data == "approve":
             return decisions.approve(found, user, seen_version=seen, reasons=reasons)
         if form.decision.data == "decline":
-            concern = DeclineConcern(form.concern.data)
             return decisions.decline(
-                found, user, seen_version=seen, concern=concern, reasons=reasons
+                found, user, seen_version=seen, concerns=form.named_concerns(), reasons=reasons
             )
         return decisions.progress_to_feasibility(found, user, seen_version=seen, reasons=reasons)
 

@@ -4,7 +4,10 @@ and links (pagination, the CSV download) carry them over.
 
 Anything the query string holds that is not one of the choices offered is
 ignored, so a hand-edited or stale link shows the queue rather than an error; a
-postcode district or search that cannot be used is reported beside its field.
+postcode district or search that cannot be used is reported beside its field,
+and so is a rule chosen without a verdict (which could narrow nothing). The
+column the queue is sorted by is read here too, from the same whitelist
+(triage.services.queue.SORTS) the query is built from.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from rules.policy_data import RULE_NAMES, Policy
 from rules.result import Verdict
 from triage.fields import clean_text, normalise_postcode
 from triage.models.offers import OFFER_STATUS_LABELS, OfferStatus
-from triage.services.queue import UNASSIGNED, Officer, QueueFilters
+from triage.services.queue import SORTS, UNASSIGNED, Officer, QueueFilters
 
 # The rules' titles as the score breakdown shows them (each rule names itself in
 # its results; tests/queue/test_queue_filters.py checks these match).
@@ -64,10 +67,27 @@ def parse(args: MultiDict[str, str], policy: Policy, officers: Sequence[Officer]
         ),
         rule=_one_of(args.get("rule"), RULE_NAMES),
         verdict=_one_of(args.get("verdict"), [verdict.value for verdict in Verdict]),
+        sort=_one_of(args.get("sort"), SORTS),
         officer=_one_of(
             args.get("officer"), [UNASSIGNED, *(str(officer.id) for officer in officers)]
         ),
     )
+    if filters.sort:
+        order = args.get("order")
+        filters.descending = (
+            order == "descending"
+            if order in ("ascending", "descending")
+            else SORTS[filters.sort][1]
+        )
+    if filters.rule and not filters.verdict:
+        # Every scored offer has a verdict on every rule, so a rule with "Any
+        # verdict" would narrow nothing: refused rather than silently ignored.
+        filters.typed["rule"] = filters.rule
+        filters.errors["verdict"] = (
+            f"Choose the verdict on {RULE_TITLES[filters.rule].lower()} to look for, "
+            "or choose “Any rule”"
+        )
+        filters.rule = ""
     district = clean_text(args.get("district", ""))
     if district:
         filters.typed["district"] = district[:100]
@@ -119,8 +139,10 @@ def configuration_items(filters: QueueFilters) -> list[dict[str, Any]]:
 
 
 def rule_items(filters: QueueFilters) -> list[dict[str, Any]]:
+    # A rule refused for want of a verdict stays chosen, to be completed.
+    chosen = filters.rule or filters.typed.get("rule", "")
     return [{"value": "", "text": "Any rule"}] + [
-        {"value": rule, "text": RULE_TITLES[rule], "selected": rule == filters.rule}
+        {"value": rule, "text": RULE_TITLES[rule], "selected": rule == chosen}
         for rule in RULE_NAMES
     ]
 

@@ -14,7 +14,7 @@ from wtforms.validators import ValidationError
 
 from triage.fields import ChoiceField, DecimalNumberField, LongTextField, TextField
 from triage.services import queue
-from triage.workflow import DECLINE_CONCERN_LABELS
+from triage.workflow import DECLINE_CONCERN_LABELS, DeclineConcern
 
 NOTE_MAX_LENGTH = 5000
 FLAG_MAX_LENGTH = 200
@@ -82,10 +82,11 @@ class DecisionForm(_Versioned):
             ("decline", "Decline"),
         ],
     )
-    concern = ChoiceField(
-        "If you decline it, which Appendix C concern is it?",
-        required="Select the Appendix C concern the offer falls short on",
+    concerns = SelectMultipleField(
+        "If you decline it, which Appendix C concerns does it fall short on?",
         choices=[(concern.value, label) for concern, label in DECLINE_CONCERN_LABELS.items()],
+        # Checked in validate, with a message of ours rather than WTForms'.
+        validate_choice=False,
     )
     reasons = LongTextField(
         "Reasons",
@@ -95,13 +96,57 @@ class DecisionForm(_Versioned):
     )
     submit = SubmitField("Record the decision", widget=GovSubmitInput())
 
+    def reason_field(self, concern: DeclineConcern) -> Field:
+        """The reason given for one concern (shown when its box is ticked)."""
+        return self[f"reason_{concern.value}"]
+
+    def named_concerns(self) -> list[tuple[DeclineConcern, str]]:
+        """The concerns ticked, in the form's order, each with its reason."""
+        ticked = set(self.concerns.data or [])
+        return [
+            (concern, self.reason_field(concern).data or "")
+            for concern in DeclineConcern
+            if concern.value in ticked
+        ]
+
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        if self.decision.data != "decline" and self.concern.errors:
-            # Only a decline names a concern.
-            self.concern.errors = []
+        reasons = [self.reason_field(concern) for concern in DeclineConcern]
+        if self.decision.data != "decline":
+            # Only a decline names concerns: whatever was typed for them is ignored.
+            self.concerns.errors = []
+            for field in reasons:
+                field.errors = []
             return not any(field.errors for field in self)
-        return valid
+        known = {concern.value for concern in DeclineConcern}
+        ticked = [value for value in self.concerns.data or [] if value in known]
+        if not ticked:
+            self.concerns.errors = ["Select the Appendix C concerns the offer falls short on"]
+            valid = False
+        for concern in DeclineConcern:
+            field = self.reason_field(concern)
+            if concern.value not in ticked:
+                field.errors = []
+            elif not field.data and not field.errors:
+                field.errors = [
+                    f"Enter why it falls short: {DECLINE_CONCERN_LABELS[concern].lower()}"
+                ]
+                valid = False
+        return valid and not any(field.errors for field in self)
+
+
+for _concern in DeclineConcern:
+    # One reason a concern, optional here: validate requires those ticked.
+    setattr(
+        DecisionForm,
+        f"reason_{_concern.value}",
+        LongTextField(
+            f"Why does it fall short on this? ({DECLINE_CONCERN_LABELS[_concern]})",
+            description="The submitter receives this",
+            max_length=2000,
+            noun="The reason",
+        ),
+    )
 
 
 class OverrideForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""A person's own account: their name, their password and their signed-in sessions.
+"""Accounts: creating one, and a person's own name, password and signed-in sessions.
 
 Every entry point is one unit of work with its audit event. The events never say
 what the name or password is. Sessions are LoginSession rows: deleting one ends it
@@ -13,14 +13,50 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
-from triage import db
+from triage import clock, db
 from triage.db import transactional
-from triage.models import LoginSession, User
+from triage.models import LoginSession, Organisation, User
+from triage.models.users import Role
 from triage.passwords import hash_password, verify_password
 from triage.services import audit
 from triage.services.audit import AuditAction
+
+
+class EmailTaken(Exception):
+    """An account already has the address."""
+
+
+def email_in_use(email: str) -> bool:
+    return db.session.scalar(select(func.count()).where(User.email == email.lower())) != 0
+
+
+@transactional
+def create_user(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    role: Role,
+    organisation: Organisation | None,
+    email_confirmed: bool = True,
+) -> User:
+    """A new account (a staff member's when `organisation` is None). Raises EmailTaken.
+    `email_confirmed` False: the address is still to be confirmed by an emailed link
+    (a registration); anyone else was invited by email or created by an operator."""
+    if email_in_use(email):
+        raise EmailTaken(email)
+    user = User(
+        email=email.lower(),
+        full_name=full_name,
+        password_hash=hash_password(password),
+        role=role.value,
+        organisation=organisation,
+        email_confirmed_at=clock.now() if email_confirmed else None,
+    )
+    db.session.add(user)
+    return user
 
 
 class WrongPassword(Exception):

@@ -35,12 +35,16 @@ class AuditAction(enum.StrEnum):
     APPROVE = "approve"
     DECLINE = "decline"
     WITHDRAW = "withdraw"
+    # Issue 14: the council returns an offer for changes; the submitter resubmits.
+    REQUEST_CHANGES = "request_changes"
+    RESUBMIT = "resubmit"
     # On an offer, without a change of status.
     RESCORED = "rescored"
     OVERRIDE_SCORE = "override_score"
     NOTE = "note"
     FLAG_RAISED = "flag_raised"
     FLAG_RESOLVED = "flag_resolved"
+    OFFER_COPIED = "offer_copied"
     # Placement.
     UNITS_REFERRED = "units_referred"
     VACANCY_REGISTERED = "vacancy_registered"
@@ -63,10 +67,27 @@ class AuditAction(enum.StrEnum):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105
     NAME_CHANGED = "name_changed"
     SESSIONS_ENDED = "sessions_ended"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_IN_THROTTLED = "sign_in_throttled"
+    REGISTERED = "registered"
+    REGISTRATION_EMAIL_IN_USE = "registration_email_in_use"
+    EMAIL_CONFIRMED = "email_confirmed"
+    INVITATION_SENT = "invitation_sent"
+    INVITATION_CANCELLED = "invitation_cancelled"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    MEMBER_REMOVED = "member_removed"
+    ROLE_CHANGED = "role_changed"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
+    ACCOUNT_REACTIVATED = "account_reactivated"
     # Someone asked for a page or a record that is not theirs to see (given a 404).
     ACCESS_REFUSED = "access_refused"
     # The service's retention job reduced records or deleted documents.
     RETENTION_APPLIED = "retention_applied"
+    # A scoring policy version scheduled for its effective date, the schedule
+    # cancelled, and a version put in force (by an admin, or on its date).
+    POLICY_SCHEDULED = "policy_scheduled"
+    POLICY_SCHEDULE_CANCELLED = "policy_schedule_cancelled"
+    POLICY_ACTIVATED = "policy_activated"
 
     @property
     def label(self) -> str:
@@ -87,6 +108,9 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.APPROVE: "Approved in principle",
     AuditAction.DECLINE: "Declined",
     AuditAction.WITHDRAW: "Withdrawn by the submitter",
+    AuditAction.REQUEST_CHANGES: "Changes requested",
+    AuditAction.RESUBMIT: "Resubmitted with changes",
+    AuditAction.OFFER_COPIED: "Copied into a new draft",
     AuditAction.RESCORED: "Rescored",
     AuditAction.OVERRIDE_SCORE: "Score overridden",
     AuditAction.NOTE: "Internal note added",
@@ -112,8 +136,23 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.PASSWORD_CHANGED: "Password changed",
     AuditAction.NAME_CHANGED: "Name changed",
     AuditAction.SESSIONS_ENDED: "Other sessions ended",
+    AuditAction.SIGN_IN_FAILED: "Sign-in failed",
+    AuditAction.SIGN_IN_THROTTLED: "Sign-in slowed after repeated failures",
+    AuditAction.REGISTERED: "Organisation registered",
+    AuditAction.REGISTRATION_EMAIL_IN_USE: "Registration tried with an address in use",
+    AuditAction.EMAIL_CONFIRMED: "Email address confirmed",
+    AuditAction.INVITATION_SENT: "Invitation sent",
+    AuditAction.INVITATION_CANCELLED: "Invitation cancelled",
+    AuditAction.INVITATION_ACCEPTED: "Invitation accepted",
+    AuditAction.MEMBER_REMOVED: "Removed from the organisation",
+    AuditAction.ROLE_CHANGED: "Role changed",
+    AuditAction.ACCOUNT_DEACTIVATED: "Account deactivated",
+    AuditAction.ACCOUNT_REACTIVATED: "Account reactivated",
     AuditAction.ACCESS_REFUSED: "Access refused",
     AuditAction.RETENTION_APPLIED: "Records reduced under the retention policy",
+    AuditAction.POLICY_SCHEDULED: "Scoring policy scheduled",
+    AuditAction.POLICY_SCHEDULE_CANCELLED: "Scoring policy schedule cancelled",
+    AuditAction.POLICY_ACTIVATED: "Scoring policy put in force",
 }
 
 

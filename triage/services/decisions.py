@@ -8,7 +8,7 @@ nothing)."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -17,7 +17,15 @@ from sqlalchemy import select
 
 from triage import db
 from triage.db import transactional
-from triage.models import Document, Offer, OfferMessage, OfferScore, ScoreOverride, User
+from triage.models import (
+    Document,
+    Offer,
+    OfferDecisionConcern,
+    OfferMessage,
+    OfferScore,
+    ScoreOverride,
+    User,
+)
 from triage.models.documents import DocumentKind
 from triage.models.offers import OPEN_STATUSES, OfferStatus
 from triage.services import documents, emails, notifications, scoring
@@ -250,26 +258,75 @@ def approve(offer: Offer, actor: User, *, seen_version: int, reasons: str) -> Of
 
 @transactional
 def decline(
-    offer: Offer, actor: User, *, seen_version: int, concern: DeclineConcern, reasons: str
+    offer: Offer,
+    actor: User,
+    *,
+    seen_version: int,
+    reasons: str,
+    concern: DeclineConcern | None = None,
+    concerns: Sequence[tuple[DeclineConcern, str]] = (),
 ) -> Offer:
+    """Decline the offer naming the Appendix C concerns it falls short on, each
+    with its own reason (`concerns`, in the order named), and the decision's
+    reasons. `concern` alone names one, whose reason is the decision's."""
+    named = list(concerns) or ([(concern, reasons)] if concern is not None else [])
+    if not named:
+        raise ValueError("a decline names at least one Appendix C concern")
+    if len({item for item, _reason in named}) != len(named):
+        raise ValueError("a concern is named once")
     perform(
         offer,
         Action.DECLINE,
         actor,
         seen_version=seen_version,
-        detail=f"{DECLINE_CONCERN_LABELS[concern]}. {reasons}",
-        decision_concern=concern.value,
+        detail=" ".join(f"{DECLINE_CONCERN_LABELS[item]}: {why}." for item, why in named)
+        + f" {reasons}",
+        # The first concern named, for what reads the one column.
+        decision_concern=named[0][0].value,
         decision_reasons=reasons,
     )
+    for position, (item, why) in enumerate(named):
+        db.session.add(
+            OfferDecisionConcern(
+                offer_id=offer.id, concern=item.value, position=position, reason=why
+            )
+        )
     _email_submitter(
         offer,
         "decision",
         f"Your offer {offer.reference} has been declined",
         "emails/decision.txt",
-        outcome=f"The council has declined your offer. {DECLINE_CONCERN_LABELS[concern]}.",
+        outcome="The council has declined your offer. It falls short on:\n"
+        + "\n".join(f"- {DECLINE_CONCERN_LABELS[item]}: {why}" for item, why in named),
         reasons=reasons,
     )
     return offer
+
+
+@dataclass(frozen=True)
+class NamedConcern:
+    concern: str
+    label: str
+    reason: str
+
+
+def decline_concerns(offer: Offer) -> list[NamedConcern]:
+    """The Appendix C concerns the offer was declined for, in the order named."""
+    rows = db.session.scalars(
+        select(OfferDecisionConcern)
+        .where(OfferDecisionConcern.offer_id == offer.id)
+        .order_by(OfferDecisionConcern.position, OfferDecisionConcern.concern)
+    )
+    return [
+        NamedConcern(
+            row.concern,
+            DECLINE_CONCERN_LABELS.get(DeclineConcern(row.concern), row.concern)
+            if row.concern in DeclineConcern._value2member_map_
+            else row.concern,
+            row.reason,
+        )
+        for row in rows
+    ]
 
 
 class OverrideRefused(ValueError):
@@ -320,6 +377,7 @@ def current_override(offer_id: int) -> ScoreOverride | None:
         select(ScoreOverride)
         .join(OfferScore, OfferScore.id == ScoreOverride.score_id)
         .where(ScoreOverride.offer_id == offer_id)
-        .order_by(ScoreOverride.at.desc(), ScoreOverride.id.desc())
+        # The newest by id, as the queue reads it (services.queue.newest_overrides).
+        .order_by(ScoreOverride.id.desc())
         .limit(1)
     )

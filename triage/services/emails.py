@@ -19,12 +19,17 @@ from triage.services import outbox
 from triage.services.email_backends import EmailDeliveryError, PermanentEmailFailure, backend
 from triage.tasks import TaskName
 
+# Attempts at one email (each task delivery and each sweep is one) before it is
+# marked failed.
+MAX_ATTEMPTS = 10
+
 __all__ = [
     "EmailDeliveryError",
     "PermanentEmailFailure",
     "add_email",
     "deliver",
     "deliver_pending",
+    "give_up",
 ]
 
 
@@ -49,11 +54,24 @@ def deliver(email_id: int) -> bool:
     refused it for good (the sweeper never picks up a failed email)."""
     failure: EmailDeliveryError | None = None
     with db.unit_of_work():
+        # The row's write lock first (SQLite's database lock: FOR UPDATE does
+        # nothing there), then read what it says.
+        db.lock_rows(EmailMessage, email_id)
         email = db.session.scalar(
-            select(EmailMessage).where(EmailMessage.id == email_id).with_for_update()
+            select(EmailMessage)
+            .where(EmailMessage.id == email_id)
+            .execution_options(populate_existing=True)
         )
         if email is None or email.status != EmailStatus.PENDING:
             return False  # sent already, or failed for good: never sent again
+        if email.attempts >= MAX_ATTEMPTS:
+            # Bounded: an address or a key the backend keeps refusing (a 403 never
+            # fixed) is not tried by the sweeper forever; staff see it failed.
+            email.status = EmailStatus.FAILED
+            email.last_error = f"Given up after {email.attempts} attempts: {email.last_error}"[
+                :2000
+            ]
+            return False
         email.attempts += 1
         try:
             backend().send(email)
@@ -69,6 +87,17 @@ def deliver(email_id: int) -> bool:
     if failure is not None:
         raise failure
     return True
+
+
+def give_up(email_id: int, reason: str) -> None:
+    """After the last delivery of its task (it stopped its worker each time): the
+    email is marked failed, never silence."""
+    with db.unit_of_work():
+        db.lock_rows(EmailMessage, email_id)
+        email = db.session.get(EmailMessage, email_id, populate_existing=True)
+        if email is not None and email.status == EmailStatus.PENDING:
+            email.status = EmailStatus.FAILED
+            email.last_error = reason[:2000]
 
 
 def deliver_pending(older_than_seconds: int = 120) -> int:

@@ -134,16 +134,17 @@ def _send_digest(user_id: int, *, batch: bool = False) -> bool:
 
 
 def _write_digest(user_id: int, *, batch: bool) -> bool:
+    # The officer's row locked first, so two runs at once cannot both list the same
+    # notifications (FOR UPDATE does nothing on SQLite; this takes its write lock).
+    db.lock_rows(User, user_id)
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         return False
-    # Locked until the commit, so two runs at once cannot both list them; a run
-    # that waited finds them sent (SQLite serialises writers instead).
+    # A run that waited for the lock finds them sent.
     pending = db.session.scalars(
         select(StaffNotification)
         .where(StaffNotification.user_id == user.id, StaffNotification.sent_at.is_(None))
         .order_by(StaffNotification.created_at, StaffNotification.id)
-        .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
     if not pending:

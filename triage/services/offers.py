@@ -4,28 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from flask import render_template
-from sqlalchemy import select
+from sqlalchemy import and_, func, literal, not_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from triage import clock, db
 from triage.db import transactional
-from triage.models import Offer, OfferMessage, User
-from triage.models.offers import share_units
-from triage.services import emails, scoring
+from triage.models import Offer, OfferCohort, OfferMessage, OfferUnitType, User
+from triage.models.offers import OfferStatus, share_units
+from triage.services import audit, emails, scoring
+from triage.services.policy import policy_in_force
 from triage.workflow import Action, StaleOffer, TransitionRefused, perform
+from triage.working_days import add_working_days
 
 
 def reference_for(offer_id: int, submitted_at: datetime) -> str:
     return f"SA-{submitted_at.year}-{offer_id:05d}"
 
 
+# A draft deleted by its submitter (withdrawn before it was ever submitted): kept
+# for its audit trail, but gone from the submitter's side.
+_DELETED_DRAFT = and_(Offer.status == OfferStatus.WITHDRAWN, Offer.submitted_at.is_(None))
+
+
 def offers_for_organisation(organisation_id: int) -> list[Offer]:
     return list(
         db.session.scalars(
             select(Offer)
-            .where(Offer.organisation_id == organisation_id)
+            .where(Offer.organisation_id == organisation_id, not_(_DELETED_DRAFT))
             .order_by(Offer.updated_at.desc(), Offer.id.desc())
         )
     )
@@ -35,7 +43,11 @@ def offer_for_organisation(offer_id: int, organisation_id: int | None) -> Offer 
     if organisation_id is None:
         return None
     return db.session.scalar(
-        select(Offer).where(Offer.id == offer_id, Offer.organisation_id == organisation_id)
+        select(Offer).where(
+            Offer.id == offer_id,
+            Offer.organisation_id == organisation_id,
+            not_(_DELETED_DRAFT),
+        )
     )
 
 
@@ -79,11 +91,19 @@ def _submit(offer: Offer, user: User, declaration_name: str) -> None:
 
 
 def _acknowledge(offer: Offer, submitter: User) -> None:
+    # What happens next and by when: the queue's target, in working days.
+    target_days = policy_in_force().queue.target_days
     emails.add_email(
         f"offer-acknowledgement:{offer.id}",
         submitter.email,
         f"We have received your offer {offer.reference}",
-        render_template("emails/offer_acknowledgement.txt", offer=offer, user=submitter),
+        render_template(
+            "emails/offer_acknowledgement.txt",
+            offer=offer,
+            user=submitter,
+            target_days=target_days,
+            review_by=add_working_days(clock.today_uk(), target_days),
+        ),
     )
 
 
@@ -143,3 +163,107 @@ def save_answers(offer: Offer, apply_answers: Callable[[Offer], None]) -> None:
         db.session.flush()
     except StaleDataError as error:
         raise DraftChanged(f"Offer {offer_id} was saved by someone else") from error
+
+
+# The answers a copy keeps: the design, who it is for, the rent and the care. The
+# address and postcode are left for the new site (a copy is for a second site of
+# the same design); the documents, the reference and everything since submission
+# belong to the original.
+_COPIED_ANSWERS = (
+    "development_type",
+    "planning_status",
+    "site_area_hectares",
+    "site_area_answered",
+    "date_available",
+    "configuration",
+    "configuration_other",
+    "communal_space",
+    "staff_office",
+    "lift",
+    "assistive_technology",
+    "units_wheelchair_accessible",
+    "units_fully_adapted",
+    "accessibility_standard",
+    "support_model",
+    "age_min",
+    "age_max",
+    "landlord_name",
+    "landlord_type",
+    "landlord_provides_care",
+    "lease_model",
+    "lease_model_other",
+    "council_asked_to_cover_voids",
+    "care_provided",
+    "care_provider_name",
+    "care_framework_status",
+    "care_hours_per_person_per_week",
+    "care_cost_pence_per_person_per_week",
+)
+_COPIED_UNIT_ANSWERS = (
+    "kind",
+    "count",
+    "own_bathroom",
+    "own_kitchen",
+    "most_people_sharing",
+    "core_rent_pence",
+    "eligible_service_charge_pence",
+    "ineligible_service_charge_pence",
+    "ineligible_charges_cover",
+    "intensive_housing_management_pence",
+    "core_rent_confirmed_pence",
+)
+
+
+@transactional
+def copy_offer(original: Offer, user: User) -> Offer:
+    """A new draft for the user's organisation with the original's answers (see
+    _COPIED_ANSWERS), recorded on the new draft's timeline."""
+    assert user.organisation_id is not None
+    draft = Offer(organisation_id=user.organisation_id, created_by_id=user.id)
+    for name in _COPIED_ANSWERS:
+        setattr(draft, name, getattr(original, name))
+    draft.name = f"Copy of {original.name}" if original.name else None
+    for unit in original.unit_types:
+        draft.unit_types.append(
+            OfferUnitType(**{name: getattr(unit, name) for name in _COPIED_UNIT_ANSWERS})
+        )
+    for row in original.cohorts:
+        draft.cohorts.append(OfferCohort(cohort=row.cohort))
+    db.session.add(draft)
+    db.session.flush()
+    audit.record(
+        audit.AuditAction.OFFER_COPIED,
+        user,
+        offer=draft,
+        detail=f"Copied from {original.reference or f'draft {original.id}'}",
+    )
+    return draft
+
+
+def _squeezed(column: Any) -> Any:
+    """Text compared without case or spaces: "1 Example Road" and "1 example road "."""
+    return func.lower(func.replace(func.replace(func.trim(column), " ", ""), "\n", ""))
+
+
+def possible_duplicates(offer: Offer) -> list[Offer]:
+    """Other submitted offers, from any organisation, that may be the same property:
+    the same address, or the same postcode and name. For staff only."""
+    checks = []
+    if offer.address:
+        checks.append(_squeezed(Offer.address) == _squeezed(literal(offer.address)))
+    if offer.postcode and offer.name:
+        checks.append(
+            and_(
+                _squeezed(Offer.postcode) == _squeezed(literal(offer.postcode)),
+                _squeezed(Offer.name) == _squeezed(literal(offer.name)),
+            )
+        )
+    if not checks:
+        return []
+    return list(
+        db.session.scalars(
+            select(Offer)
+            .where(Offer.id != offer.id, Offer.submitted_at.is_not(None), or_(*checks))
+            .order_by(Offer.submitted_at)
+        )
+    )

@@ -21,7 +21,7 @@ from triage import clock, db
 from triage.db import transactional
 from triage.models.users import PasswordReset, User
 from triage.passwords import hash_password
-from triage.services import account, audit, emails
+from triage.services import account, audit, emails, throttle
 from triage.services.audit import AuditAction
 
 EMAIL_SUBJECT = "Reset your password"
@@ -74,13 +74,10 @@ def request_reset(email: str) -> None:
     audit.record(AuditAction.PASSWORD_RESET_REQUESTED, user)
 
 
-def _usable_reset(token: str, *, lock: bool = False) -> PasswordReset | None:
+def _usable_reset(token: str) -> PasswordReset | None:
     if not token or len(token) > 200:
         return None
-    query = select(PasswordReset).where(PasswordReset.token_hash == _hash(token))
-    if lock:
-        query = query.with_for_update()
-    reset = db.session.scalar(query)
+    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash(token)))
     if reset is None or reset.used_at is not None or reset.expires_at <= clock.now():
         return None
     if not reset.user.is_active:
@@ -103,19 +100,27 @@ def reset_password(
     outstanding link of that account and end every one of its sessions (with
     `account.end_sessions`, in this transaction). Raises InvalidResetLink, having
     changed nothing, if the link is not usable."""
-    reset = _usable_reset(token, lock=True)
+    reset = _usable_reset(token)
     if reset is None:
         raise InvalidResetLink
     user = reset.user
     now = clock.now()
-    reset.used_at = now
-    db.session.execute(
+    # Use up this link and every other of the account in one guarded UPDATE: of two
+    # requests racing with one link, on either database, only the first finds it
+    # unused (on SQLite the UPDATE also takes the write lock, and the second waits).
+    used = db.session.execute(
         update(PasswordReset)
         .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
         .values(used_at=now)
+        .returning(PasswordReset.id)
         .execution_options(synchronize_session=False)
-    )
+    ).scalars()
+    if reset.id not in set(used):
+        raise InvalidResetLink
+    reset.used_at = now
     user.password_hash = hash_password(new_password)
+    # The owner is back in: failed sign-ins (anyone's) no longer delay them.
+    throttle.clear_account(user.email)
     ended = account.end_sessions(user)
     audit.record(AuditAction.PASSWORD_RESET, user, detail=f"{ended} sessions ended")
     return user

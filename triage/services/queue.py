@@ -14,12 +14,12 @@ offers come before decided or withdrawn ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
 
 from rules.policy_data import RULE_NAMES, Policy
 from triage import db
@@ -29,10 +29,12 @@ from triage.models import (
     OfferCohort,
     OfferMessage,
     OfferScore,
+    OfferUnitType,
     Organisation,
+    ScoreOverride,
     User,
 )
-from triage.models.offers import OPEN_STATUSES
+from triage.models.offers import OFFER_STATUS_LABELS, OPEN_STATUSES
 from triage.models.scores import OfferScoreVerdict
 from triage.models.users import DECIDER_ROLES
 
@@ -43,7 +45,8 @@ UNASSIGNED = "unassigned"
 
 Columns = TypeVarTuple("Columns")
 # The sort keys: an expression, and whether it sorts in descending order.
-SortKey = tuple[ColumnElement[Any] | InstrumentedAttribute[Any], bool]
+SortValue = ColumnElement[Any] | InstrumentedAttribute[Any]
+SortKey = tuple[SortValue, bool]
 
 Assignee = aliased(User, name="assignee")
 
@@ -68,6 +71,10 @@ class QueueFilters:
     officer: str = ""  # "", UNASSIGNED or an officer's id
     district: str = ""  # an outward code, like LE1
     search: str = ""
+    # The column the queue is sorted by ("" for the policy's order; one of SORTS)
+    # and whether it is sorted descending. Not a filter: kept apart in query_args.
+    sort: str = ""
+    descending: bool = False
     # As typed, to show back beside an error; and the errors, by field name.
     typed: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
@@ -90,6 +97,16 @@ class QueueFilters:
             "search": self.search,
         }
         return {name: value for name, value in args.items() if value}
+
+    def sort_args(self) -> dict[str, str]:
+        """The order as query-string arguments (none for the policy's order)."""
+        if not self.sort:
+            return {}
+        return {"sort": self.sort, "order": "descending" if self.descending else "ascending"}
+
+    def link_args(self) -> dict[str, Any]:
+        """What a link to another page of this queue carries: filters and order."""
+        return {**self.query_args(), **self.sort_args()}
 
 
 # --- Officers ----------------------------------------------------------------------
@@ -168,28 +185,63 @@ def newest_scores() -> Subquery:
     )
 
 
-def queue_keys() -> Select[int, int]:
-    """Submitted offers' ids with their newest score's id (None if not scored),
-    unordered: the query the filters (apply) narrow.
+def newest_overrides() -> Subquery:
+    """Each overridden offer's newest override (the one the case page shows)."""
+    return (
+        select(ScoreOverride.offer_id, func.max(ScoreOverride.id).label("override_id"))
+        .group_by(ScoreOverride.offer_id)
+        .subquery("newest_override")
+    )
+
+
+def queue_keys() -> Select[int, int, int]:
+    """Submitted offers' ids with their newest score's id (None if not scored) and
+    their newest override's id (None if not overridden), unordered: the query the
+    filters (apply) narrow.
 
     Submitted, whatever has happened since; a draft deleted before it was
     submitted is not staff's business.
     """
     newest = newest_scores()
+    overridden = newest_overrides()
     return (
-        select(Offer.id.label("offer_id"), OfferScore.id.label("score_id"))
+        select(
+            Offer.id.label("offer_id"),
+            OfferScore.id.label("score_id"),
+            ScoreOverride.id.label("override_id"),
+        )
         .outerjoin(newest, newest.c.offer_id == Offer.id)
         .outerjoin(OfferScore, OfferScore.id == newest.c.score_id)
+        .outerjoin(overridden, overridden.c.offer_id == Offer.id)
+        .outerjoin(ScoreOverride, ScoreOverride.id == overridden.c.override_id)
         .where(Offer.submitted_at.is_not(None))
     )
 
 
-def sort_keys(policy: Policy) -> list[SortKey]:
-    """The queue's order as (expression, descending) pairs, on columns of the
-    offer and its newest score; the offer's id settles any tie."""
+def effective_score() -> ColumnElement[Any]:
+    """The score the queue ranks by: an officer's override where there is one
+    (it says what the offer is worth), else the newest score's."""
+    return func.coalesce(ScoreOverride.score, OfferScore.score)
+
+
+def effective_band() -> ColumnElement[Any]:
+    return func.coalesce(ScoreOverride.band, OfferScore.band)
+
+
+def _open_first() -> SortKey:
+    return (
+        case((Offer.status.in_([status.value for status in OPEN_STATUSES]), 0), else_=1),
+        False,
+    )
+
+
+def policy_keys(policy: Policy) -> list[SortKey]:
+    """The policy's order as (expression, descending) pairs, after open offers
+    first: red flags first (or last), then band, score and time waiting as the
+    policy lists them. An override's score and band count as the offer's."""
     flagged_first = policy.queue.red_flags == "first"
     keys: list[SortKey] = [
-        (case((Offer.status.in_([status.value for status in OPEN_STATUSES]), 0), else_=1), False),
+        _open_first(),
         (
             case(
                 (OfferScore.red_flag_count > 0, 0 if flagged_first else 1),
@@ -201,21 +253,102 @@ def sort_keys(policy: Policy) -> list[SortKey]:
     bands = {band.name: position for position, band in enumerate(policy.scoring.bands)}
     for key in policy.queue.order:
         if key == "band":
-            keys.append((case(bands, value=OfferScore.band, else_=len(bands)), False))
+            keys.append((case(bands, value=effective_band(), else_=len(bands)), False))
         elif key == "score":
-            keys.append((func.coalesce(OfferScore.score, -1), True))
+            keys.append((func.coalesce(effective_score(), -1), True))
         else:
             keys.append((Offer.submitted_at, False))
     return keys
 
 
+def _status_position() -> ColumnElement[Any]:
+    positions = {status.value: position for position, status in enumerate(OFFER_STATUS_LABELS)}
+    return case(positions, value=Offer.status, else_=len(positions))
+
+
+# A select of any columns (the queue's keys, however joined).
+AnySelect = Select[*tuple[Any, ...]]
+SortJoin = Callable[[AnySelect], tuple[AnySelect, SortValue]]
+
+
+def _on_offer(expression: Callable[[], Any]) -> SortJoin:
+    """A sort on a column of the offer, its newest score or override: no join."""
+    return lambda keys: (keys, expression())
+
+
+def _by_units(column: str) -> SortJoin:
+    """A sort on the offer's units or lowest core rent: joined to each offer's
+    totals, worked out in one pass over the unit types (not one query an offer)."""
+
+    def join(keys: AnySelect) -> tuple[AnySelect, SortValue]:
+        totals = (
+            select(
+                OfferUnitType.offer_id,
+                func.sum(OfferUnitType.count).label("units"),
+                func.min(OfferUnitType.core_rent_pence).label("rent"),
+            )
+            .group_by(OfferUnitType.offer_id)
+            .subquery("unit_totals")
+        )
+        return keys.outerjoin(totals, totals.c.offer_id == Offer.id), totals.c[column]
+
+    return join
+
+
+def _by_organisation(keys: AnySelect) -> tuple[AnySelect, SortValue]:
+    named = aliased(Organisation, name="sort_organisation")
+    return keys.join(named, named.id == Offer.organisation_id), named.name
+
+
+def _by_assignee(keys: AnySelect) -> tuple[AnySelect, SortValue]:
+    officer = aliased(User, name="sort_officer")
+    return keys.outerjoin(officer, officer.id == Offer.assigned_to_id), officer.full_name
+
+
+# The columns the queue may be sorted by (the only values ?sort= accepts): how to
+# reach each one's value from the queue's keys, and the direction a first click
+# sorts it in (the highest score, the most units and the most red flags first).
+SORTS: dict[str, tuple[SortJoin, bool]] = {
+    "reference": (_on_offer(lambda: Offer.reference), False),
+    "property": (_on_offer(lambda: Offer.name), False),
+    "organisation": (_by_organisation, False),
+    "submitted": (_on_offer(lambda: Offer.submitted_at), False),
+    "assigned": (_by_assignee, False),
+    "status": (_on_offer(_status_position), False),
+    "units": (_by_units("units"), True),
+    "rent": (_by_units("rent"), False),
+    "score": (_on_offer(effective_score), True),
+    "red_flags": (_on_offer(lambda: OfferScore.red_flag_count), True),
+}
+
+
+def sort_keys(
+    policy: Policy, keys: AnySelect, sort: str = "", descending: bool = False
+) -> tuple[AnySelect, list[SortKey]]:
+    """`keys` (joined to what the sort needs) and the queue's order as (expression,
+    descending) pairs, on columns of the offer, its newest score and override;
+    the offer's id settles any tie. With `sort` (one of SORTS), that column
+    first, then the policy's order."""
+    if not sort:
+        return keys, policy_keys(policy)
+    keys, expression = SORTS[sort][0](keys)
+    return keys, [(expression, descending), *policy_keys(policy)[1:]]
+
+
 def in_queue_order(
-    policy: Policy, keys: Select[int, int], *, limit: int | None = None, offset: int = 0
-) -> Select[Offer, Organisation, OfferScore]:
-    """Rows of (offer, organisation, newest score or None) for the offers `keys`
-    (queue_keys(), filtered) finds, in queue order; with `limit`, one page of them.
-    One statement, however many rows."""
-    order = sort_keys(policy)
+    policy: Policy,
+    keys: Select[int, int, int],
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    sort: str = "",
+    descending: bool = False,
+) -> Select[Offer, Organisation, OfferScore, ScoreOverride]:
+    """Rows of (offer, organisation, newest score or None, newest override or None)
+    for the offers `keys` (queue_keys(), filtered) finds, in queue order (or sorted
+    by the column `sort`); with `limit`, one page of them. One statement, however
+    many rows."""
+    keys, order = sort_keys(policy, keys, sort, descending)
     labels = [f"key_{index}" for index in range(len(order))]
     narrow = keys.add_columns(
         *(expression.label(label) for (expression, _), label in zip(order, labels, strict=True))
@@ -224,8 +357,8 @@ def in_queue_order(
         narrow = (
             narrow.order_by(
                 *(
-                    expression.desc() if descending else expression.asc()
-                    for expression, descending in order
+                    _direction(expression, descending, nulls_last=bool(sort) and index == 0)
+                    for index, (expression, descending) in enumerate(order)
                 ),
                 Offer.id.asc(),
             )
@@ -234,35 +367,53 @@ def in_queue_order(
         )
     page = narrow.subquery("page")
     return (
-        select(Offer, Organisation, OfferScore)
+        select(Offer, Organisation, OfferScore, ScoreOverride)
         .select_from(page)
         .join(Offer, Offer.id == page.c.offer_id)
         .join(Organisation, Organisation.id == Offer.organisation_id)
         .outerjoin(OfferScore, OfferScore.id == page.c.score_id)
+        .outerjoin(ScoreOverride, ScoreOverride.id == page.c.override_id)
         .order_by(
             *(
-                page.c[label].desc() if descending else page.c[label].asc()
-                for label, (_, descending) in zip(labels, order, strict=True)
+                _direction(page.c[label], descending, nulls_last=bool(sort) and index == 0)
+                for index, (label, (_, descending)) in enumerate(zip(labels, order, strict=True))
             ),
             page.c.offer_id.asc(),
         )
+        # The units and cohorts the queue shows: two statements for the page.
+        .options(selectinload(Offer.unit_types), selectinload(Offer.cohorts))
     )
+
+
+def _direction(expression: Any, descending: bool, *, nulls_last: bool) -> Any:
+    """ORDER BY one key; a sorted column puts offers without a value (not scored,
+    no rent given) last either way, as SQLite and PostgreSQL otherwise disagree."""
+    ordered = expression.desc() if descending else expression.asc()
+    return ordered.nulls_last() if nulls_last else ordered
 
 
 # --- The queue, read ------------------------------------------------------------------
 
-# (offer, organisation, newest score or None, assigned officer's name or None)
-QueueRow = Row[Offer, Organisation, OfferScore | None, str | None]
+# (offer, organisation, newest score or None, newest override or None, assigned
+# officer's name or None)
+QueueRow = Row[Offer, Organisation, OfferScore | None, ScoreOverride | None, str | None]
 
 
 def filtered_queue(
     policy: Policy, filters: QueueFilters, *, limit: int | None = None, offset: int = 0
 ) -> Select[Any]:
-    """Rows of (offer, organisation, newest score or None, assigned officer's name
-    or None), filtered, in queue order (with `limit`, one page): one query however
-    many rows."""
+    """Rows of (offer, organisation, newest score or None, newest override or None,
+    assigned officer's name or None), filtered, in queue order or the order chosen
+    (with `limit`, one page): one query however many rows."""
     return (
-        in_queue_order(policy, apply(queue_keys(), filters), limit=limit, offset=offset)
+        in_queue_order(
+            policy,
+            apply(queue_keys(), filters),
+            limit=limit,
+            offset=offset,
+            sort=filters.sort,
+            descending=filters.descending,
+        )
         .outerjoin(Assignee, Assignee.id == Offer.assigned_to_id)
         .add_columns(Assignee.full_name.label("assigned_name"))
     )

@@ -42,8 +42,19 @@ def approved_units_by_cohort() -> dict[str, int]:
     return supply.units_by_cohort(SUPPLY_STATUSES)
 
 
-def supply_basis(approved: dict[str, int]) -> str:
-    return hashlib.sha256(json.dumps(approved, sort_keys=True).encode()).hexdigest()[:16]
+def supply_basis(
+    approved: dict[str, int], answers_round: int = 0, housed: dict[str, int] | None = None
+) -> str:
+    # A resubmission with changed answers (Offer.answers_round) is a new basis, so
+    # it is scored afresh; round 0 keeps the digests made before rounds existed.
+    basis: dict[str, object] = (
+        {**approved, "_answers_round": answers_round} if answers_round else dict(approved)
+    )
+    # People housed in vacancies reduce need in the rule as on the dashboard
+    # (issue 13); none housed keeps the digests made before they counted.
+    if housed:
+        basis["_housed"] = dict(sorted(housed.items()))
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def latest_score(offer_id: int) -> OfferScore | None:
@@ -61,28 +72,28 @@ class ScoringError(Exception):
 
 def score_offer(offer_id: int, run_id: int | None = None) -> OfferScore | None:
     """Score one offer under the policy in force and the supply now: what the
-    worker runs. Claiming the offer (submitted -> scoring) commits on its own, so
-    staff see it being scored while the rules run; the score, its audit event and
-    the move to scored then commit together."""
-    offer = db.session.get(Offer, offer_id)
-    if offer is None or OfferStatus(offer.status) not in OPEN_STATUSES:
-        with db.unit_of_work():
-            _finish_item(run_id, offer_id)
-        return None
+    worker runs. One transaction: the claim (submitted -> scoring), the score, its
+    audit events and the move to scored commit together (the rules take a fraction
+    of a millisecond, so there is nothing for staff to watch in between, and one
+    commit is fewer round trips)."""
     try:
         with db.unit_of_work():
-            if allowed(offer, Action.START_SCORING):
-                perform(offer, Action.START_SCORING, SCORING)
-    except StaleOffer:
-        pass  # another run of the task claimed it at the same moment: score it all the same
-    try:
-        with db.unit_of_work():
-            return _score(offer, run_id)
+            return _claim_and_score(offer_id, run_id)
     except (IntegrityError, StaleOffer):
         # The same task ran at the same moment and wrote the score (or moved the
         # offer) first: this time the score is there.
         with db.unit_of_work():
-            return _score(offer, run_id)
+            return _claim_and_score(offer_id, run_id)
+
+
+def _claim_and_score(offer_id: int, run_id: int | None) -> OfferScore | None:
+    offer = db.session.get(Offer, offer_id, populate_existing=True)
+    if offer is None or OfferStatus(offer.status) not in OPEN_STATUSES:
+        _finish_item(run_id, offer_id)
+        return None
+    if allowed(offer, Action.START_SCORING):
+        perform(offer, Action.START_SCORING, SCORING)
+    return _score(offer, run_id)
 
 
 def _score(offer: Offer, run_id: int | None) -> OfferScore:
@@ -90,10 +101,11 @@ def _score(offer: Offer, run_id: int | None) -> OfferScore:
     there already, and the offer moved to scored."""
     policy = policy_in_force()
     approved = approved_units_by_cohort()
-    basis = supply_basis(approved)
+    housed = {code: n for code, n in supply.placements_by_cohort().housed.items() if n}
+    basis = supply_basis(approved, offer.answers_round, housed)
     row = _score_row(offer.id, policy.version, basis)
     if row is None:
-        row = _new_score(offer, policy, approved, basis)
+        row = _new_score(offer, policy, approved, basis, housed)
         detail = f"Score {row.score} (band {row.band}) under policy {policy.version}"
         if allowed(offer, Action.SCORED):
             perform(offer, Action.SCORED, SCORING, detail=detail, scoring_error=None)
@@ -109,14 +121,20 @@ def _score(offer: Offer, run_id: int | None) -> OfferScore:
     return row
 
 
-def _new_score(offer: Offer, policy: Policy, approved: dict[str, int], basis: str) -> OfferScore:
+def _new_score(
+    offer: Offer,
+    policy: Policy,
+    approved: dict[str, int],
+    basis: str,
+    housed: dict[str, int] | None = None,
+) -> OfferScore:
     try:
         data = offer.as_offer_data()
     except ValidationError as error:
         raise ScoringError(
             f"The offer's answers are incomplete: {error.error_count()} problems"
         ) from error
-    result = run_rules(data, policy, approved)
+    result = run_rules(data, policy, approved, housed)
     row = OfferScore(
         offer_id=offer.id,
         policy_version=policy.version,
@@ -161,7 +179,7 @@ def _finish_item(run_id: int | None, offer_id: int) -> None:
 @transactional
 def mark_failed(offer_id: int, error: str) -> None:
     """After the last attempt: a visible state, never silence."""
-    offer = db.session.get(Offer, offer_id)
+    offer = db.session.get(Offer, offer_id, populate_existing=True)
     if offer is not None and allowed(offer, Action.SCORING_FAILED):
         perform(offer, Action.SCORING_FAILED, SCORING, scoring_error=error[:2000])
     logger.warning("Scoring failed for offer %s", offer_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, extract, func, select
 
@@ -111,6 +111,13 @@ class CohortSupply:
     # People on the waiting list for the cohort now.
     waiting: int
     remaining: int
+    # The pipeline as firm (schemes with a firm completion date only) and as
+    # expected (each unfirmed scheme at the policy's confidence), and the need
+    # left on each (rules/need.py counts them the same way for an offer).
+    pipeline_firm: int = 0
+    pipeline_expected: int = 0
+    remaining_firm: int = 0
+    remaining_expected: int = 0
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,15 @@ class Totals:
     housed: int
     waiting: int
     remaining: int
+    # Firm and expected figures beside the strategy's (see CohortSupply): the open
+    # market share if only firm schemes are built, and counting unfirmed ones at
+    # the policy's confidence.
+    pipeline_firm: int = 0
+    pipeline_expected: int = 0
+    open_market_firm: int = 0
+    open_market_expected: int = 0
+    remaining_firm: int = 0
+    remaining_expected: int = 0
 
 
 @dataclass(frozen=True)
@@ -168,21 +184,39 @@ def cohort_rows(
     under_review: Mapping[str, int],
     placements: Placements | None = None,
 ) -> list[CohortSupply]:
+    """One row per cohort. People housed in vacancies reduce need here as in the
+    cohort-need rule: `by_cohort` should come from rules.need.positions with
+    them (then they are not taken off twice); positions without them have them
+    taken off here."""
     placements = placements or Placements({}, {})
-    return [
-        CohortSupply(
-            code=code,
-            label=position.cohort.label,
-            forecast=position.forecast,
-            pipeline=position.pipeline,
-            approved=position.approved,
-            under_review=under_review.get(code, 0),
-            housed=placements.housed.get(code, 0),
-            waiting=placements.waiting.get(code, 0),
-            remaining=max(0, position.remaining - placements.housed.get(code, 0)),
-        )
-        for code, position in by_cohort.items()
-    ]
+    return [_row(code, position, under_review, placements) for code, position in by_cohort.items()]
+
+
+def _row(
+    code: str, position: CohortPosition, under_review: Mapping[str, int], placements: Placements
+) -> CohortSupply:
+    housed = placements.housed.get(code, 0)
+    if position.housed != housed:
+        position = replace(position, housed=housed)
+    return CohortSupply(
+        code=code,
+        label=position.cohort.label,
+        forecast=position.forecast,
+        pipeline=position.pipeline,
+        approved=position.approved,
+        under_review=under_review.get(code, 0),
+        housed=housed,
+        waiting=placements.waiting.get(code, 0),
+        remaining=position.remaining,
+        pipeline_firm=(
+            position.pipeline if position.pipeline_firm is None else position.pipeline_firm
+        ),
+        pipeline_expected=(
+            position.pipeline if position.pipeline_expected is None else position.pipeline_expected
+        ),
+        remaining_firm=position.remaining_firm,
+        remaining_expected=position.remaining_expected,
+    )
 
 
 def totals(policy: Policy, rows: list[CohortSupply]) -> Totals:
@@ -200,6 +234,12 @@ def totals(policy: Policy, rows: list[CohortSupply]) -> Totals:
         housed=sum(row.housed for row in rows),
         waiting=sum(row.waiting for row in rows),
         remaining=sum(row.remaining for row in rows),
+        pipeline_firm=sum(row.pipeline_firm for row in rows),
+        pipeline_expected=sum(row.pipeline_expected for row in rows),
+        open_market_firm=forecast - sum(row.pipeline_firm for row in rows),
+        open_market_expected=forecast - sum(row.pipeline_expected for row in rows),
+        remaining_firm=sum(row.remaining_firm for row in rows),
+        remaining_expected=sum(row.remaining_expected for row in rows),
     )
 
 
@@ -478,8 +518,9 @@ def dashboard(policy: Policy) -> Dashboard:
         return figures
     now_in = {status: count.offers for status, count in by_status.items()}
     units = units_by_status(SUPPLY_STATUSES | OPEN_STATUSES)
-    by_cohort = positions(policy, add_up(units, SUPPLY_STATUSES))
-    rows = cohort_rows(by_cohort, add_up(units, OPEN_STATUSES), placements_by_cohort())
+    placements = placements_by_cohort()
+    by_cohort = positions(policy, add_up(units, SUPPLY_STATUSES), placements.housed)
+    rows = cohort_rows(by_cohort, add_up(units, OPEN_STATUSES), placements)
     figures = Dashboard(
         policy_version=policy.version,
         cohorts=rows,

@@ -37,6 +37,7 @@ class _Home:
     description: str
     self_contained: bool
     places: int
+    kind: UnitKind
 
 
 def _homes(offer: Offer) -> list[_Home]:
@@ -51,7 +52,7 @@ def _homes(offer: Offer) -> list[_Home]:
             rooms = unit_type.count
             for house in range(math.ceil(rooms / sharing)):
                 places = min(sharing, rooms - house * sharing)
-                homes.append(_Home(f"Shared house for {places}", False, places))
+                homes.append(_Home(f"Shared house for {places}", False, places, kind))
             continue
         places = sharing if kind is UnitKind.TWO_BED else 1
         description = UNIT_KIND_DESCRIPTIONS[kind]
@@ -59,10 +60,24 @@ def _homes(offer: Offer) -> list[_Home]:
             description = f"{description}, shared by {places}"
         # A flat two people share is not self-contained for either of them.
         homes.extend(
-            _Home(description, self_contained and places == 1, places)
+            _Home(description, self_contained and places == 1, places, kind)
             for _ in range(unit_type.count)
         )
     return homes
+
+
+def unit_kind_of(unit: PlacementUnit) -> UnitKind | None:
+    """The kind of unit a home referred from an offer is: its number in the
+    reference counts the offer's homes in the order `_homes` lists them."""
+    if unit.offer_id is None:
+        return None
+    offer = db.session.get(Offer, unit.offer_id)
+    number = unit.reference.rsplit("-", 1)[-1]
+    if offer is None or not number.isdigit():
+        return None
+    homes = _homes(offer)
+    index = int(number) - 1
+    return homes[index].kind if 0 <= index < len(homes) else None
 
 
 def _level_access(offer: Offer) -> bool:

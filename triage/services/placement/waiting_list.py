@@ -85,14 +85,19 @@ FIELD_NAMES = {
     "excluded_areas": "excluded_areas",
     "sharing_notes": "sharing_notes",
     "unavailable_until": "unavailable_until",
+    "benefit_profile": "benefit profile",
 }
 
 
 def _merged(person: Person, row: WaitingPerson | None) -> Person:
     """The person as the file has them, except that a blank "unavailable until" in
-    the file keeps the date the team set in the service (after a decline)."""
+    the file keeps the date the team set in the service (after a decline), and a
+    blank benefit profile keeps the one recorded (a file from before the profile
+    columns must not erase it)."""
     if row is not None and person.unavailable_until is None and row.unavailable_until:
-        return replace(person, unavailable_until=row.unavailable_until)
+        person = replace(person, unavailable_until=row.unavailable_until)
+    if row is not None and person.benefit_profile is None and row.benefit_profile:
+        person = replace(person, benefit_profile=row.tenant_profile())
     return person
 
 
@@ -202,9 +207,7 @@ def confirm(pending: WaitingListImport, policy: Policy, officer: User) -> Import
 @transactional
 def _confirm(pending: WaitingListImport, policy: Policy, officer: User) -> ImportPlan | None:
     # Locked, so a second click of "Import" waits and then finds it done.
-    db.session.execute(
-        select(WaitingListImport.id).where(WaitingListImport.id == pending.id).with_for_update()
-    )
+    db.lock_rows(WaitingListImport, pending.id)
     db.session.refresh(pending)
     parsed = parse_pending(pending, policy)
     if parsed.problems or pending.confirmed_at is not None:

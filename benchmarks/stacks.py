@@ -1,0 +1,199 @@
+"""The two stacks the benchmarks run on, started from scratch and stopped after.
+
+- "redis": PostgreSQL and Redis started as the integration tests start them
+  (tests/servers.py), two Celery workers and beat: production's shape;
+- "embedded": the default `make run` uses, SQLite and the filesystem broker in a
+  temporary instance folder, one worker with beat inside it.
+
+Both publish after commit (as the web app does) with the outbox relay as the
+safety net. Worker processes per worker: WORKER_CONCURRENCY from the
+environment, or `concurrency`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    # Run as a script: tests/ (the server and subprocess helpers) is importable.
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from flask import Flask  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from tests import factories  # noqa: E402
+from tests.integration.helpers import Service, Services, service_environment  # noqa: E402
+from tests.servers import (  # noqa: E402
+    find_postgres_bindir,
+    find_redis_server,
+    running_postgres,
+    running_redis,
+)
+from triage import create_app, db  # noqa: E402
+from triage.cli import upgrade_database  # noqa: E402
+from triage.config import Test  # noqa: E402
+from triage.models import Offer, OfferScore, User  # noqa: E402
+from triage.models.offers import OfferStatus  # noqa: E402
+from triage.services import offers  # noqa: E402
+
+STACKS = ("redis", "embedded")
+DATABASE = "triage_bench"
+START_LIMIT = 60
+
+
+@dataclass
+class Stack:
+    name: str
+    app: Flask
+    started: list[Service] = field(default_factory=list)
+
+    def check_running(self) -> None:
+        stopped = [service for service in self.started if not service.running]
+        if stopped:
+            raise SystemExit(f"a service stopped:\n{stopped[0].describe()}")
+
+
+def _wait_until_ready(service: Service) -> None:
+    deadline = time.monotonic() + START_LIMIT
+    while " ready." not in service.log() and "beat: Starting" not in service.log():
+        if not service.running or time.monotonic() > deadline:
+            raise SystemExit(f"{service.name} did not start:\n{service.describe()}")
+        time.sleep(0.1)
+
+
+@contextmanager
+def running_stack(name: str, root: Path, concurrency: int = 1) -> Iterator[Stack]:
+    """The stack `name`, with its app (publishing after commit) and its workers."""
+    concurrency = int(os.environ.get("WORKER_CONCURRENCY") or concurrency)
+    with ExitStack() as stack:
+        settings: dict[str, str | Path] = {
+            "TRIAGE_ENV": "test",
+            "TRIAGE_INSTANCE_DIR": root,
+            "MAIL_DIR": root / "mail",
+            "UPLOAD_DIR": root / "uploads",
+            "EMAIL_BACKEND": "file",
+            "PUBLISH_AFTER_COMMIT": "true",
+        }
+        if name == "redis":
+            bindir = find_postgres_bindir()
+            redis_binary = find_redis_server()
+            if bindir is None or redis_binary is None:
+                raise SystemExit(
+                    "needs PostgreSQL and redis-server: apt-get install postgresql redis-server"
+                )
+            pg = stack.enter_context(running_postgres(bindir))
+            broker = stack.enter_context(running_redis(redis_binary))
+            url = pg.create_database(DATABASE)
+            settings |= {"DATABASE_URL": url, "REDIS_URL": broker.url}
+        else:
+            url = f"sqlite:///{root / 'triage.sqlite3'}"
+            settings |= {"DATABASE_URL": url}
+        upgrade_database(url)
+        app = create_app(
+            Test,
+            DATABASE_URL=url,
+            REDIS_URL=settings.get("REDIS_URL"),
+            INSTANCE_DIR=root,
+            MAIL_DIR=root / "mail",
+            UPLOAD_DIR=root / "uploads",
+            PUBLISH_AFTER_COMMIT=True,
+        )
+        stack.callback(lambda: app.extensions["triage.engine"].dispose())
+        logs = root / "logs"
+        logs.mkdir()
+        running = Services(logs)
+        stack.callback(running.stop_all)
+        env = service_environment(settings)
+        result = Stack(name, app)
+        if name == "redis":
+            result.started = [
+                running.worker("worker-1", env, beat=False, concurrency=concurrency),
+                running.worker("worker-2", env, beat=False, concurrency=concurrency),
+                running.beat("beat", env),
+            ]
+        else:
+            result.started = [running.worker("worker", env, concurrency=concurrency)]
+        for service in result.started:
+            _wait_until_ready(service)
+        yield result
+
+
+def make_offers(app: Flask, count: int) -> tuple[list[int], int]:
+    """`count` complete draft offers of one organisation, and its submitter's id."""
+    factories.use_app(app)
+    account = factories.submitter()
+    with app.app_context():
+        ids = [factories._complete_offer(account).id for _ in range(count)]
+    return ids, account.id
+
+
+def submit(app: Flask, offer_id: int, user_id: int) -> None:
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        offer = db.session.get(Offer, offer_id)
+        assert offer is not None and user is not None
+        assert offers.submit(offer, user, "Sam Submitter")
+
+
+def scored_count(app: Flask, offer_ids: list[int]) -> int:
+    with app.app_context():
+        found = db.session.scalar(
+            select(func.count())
+            .select_from(Offer)
+            .where(Offer.id.in_(offer_ids), Offer.status == OfferStatus.SCORED)
+        )
+        db.session.rollback()
+    return found or 0
+
+
+def waits(app: Flask, offer_ids: list[int]) -> tuple[list[float], float]:
+    """Each offer's wait for its score (seconds, sorted), and the time from the
+    first submission to the last score."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(Offer.submitted_at, func.min(OfferScore.created_at))
+            .join(OfferScore, OfferScore.offer_id == Offer.id)
+            .where(Offer.id.in_(offer_ids))
+            .group_by(Offer.id)
+        ).all()
+    assert len(rows) == len(offer_ids)
+    per_offer = sorted((scored - submitted).total_seconds() for submitted, scored in rows)
+    first = min(submitted for submitted, _ in rows)
+    last = max(scored for _, scored in rows)
+    return per_offer, (last - first).total_seconds()
+
+
+def scoring_span(app: Flask, offer_ids: list[int]) -> tuple[float, float]:
+    """Seconds from the first score to the last, and from the last submission to
+    the last score: whether the workers kept up with the submissions."""
+    with app.app_context():
+        first_score, last_score, last_submit = db.session.execute(
+            select(
+                func.min(OfferScore.created_at),
+                func.max(OfferScore.created_at),
+                select(func.max(Offer.submitted_at))
+                .where(Offer.id.in_(offer_ids))
+                .scalar_subquery(),
+            ).where(OfferScore.offer_id.in_(offer_ids))
+        ).one()
+    return (last_score - first_score).total_seconds(), (last_score - last_submit).total_seconds()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    return values[min(len(values) - 1, int(len(values) * fraction))]
+
+
+def wait_for_scores(stack: Stack, offer_ids: list[int], limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while (done := scored_count(stack.app, offer_ids)) < len(offer_ids):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {done} of {len(offer_ids)} scored after {limit}s")
+        stack.check_running()
+        time.sleep(0.1)
