@@ -22,7 +22,7 @@ from triage.offers import bp, forms, pages
 from triage.offers.checks import offer_problems
 from triage.services import audit, decisions, documents, offers, registration
 from triage.services.guidance import draft_guidance
-from triage.workflow import DECLINE_CONCERN_LABELS, Action, StaleOffer, TransitionRefused, allowed
+from triage.workflow import Action, StaleOffer, TransitionRefused, allowed
 
 
 def _own_offer(offer_id: int) -> Offer:
@@ -82,7 +82,7 @@ def _submitted_page(
         messages=messages,
         respond_form=respond_form,
         can_respond=allowed(offer, Action.RESPOND),
-        concern_labels=DECLINE_CONCERN_LABELS,
+        named_concerns=decisions.decline_concerns(offer),
         form=respond_form if respond_form.errors else None,
         problem=problem,
         page_error=problem is not None,
