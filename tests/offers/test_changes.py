@@ -233,3 +233,27 @@ def test_staff_are_warned_of_a_possible_duplicate(app, submitter, other_submitte
     # Submitters never see it.
     owner = factories.signed_in_client(app, submitter)
     assert "possible-duplicates" not in owner.get(f"/offers/{first.id}").text
+
+
+def test_staff_are_warned_when_the_organisation_may_be_registered_twice(
+    app, submitter, other_submitter, staff_client
+):
+    from triage import db
+    from triage.models import Organisation
+
+    offer = factories.submitted_offer(other_submitter)
+    with app.app_context():
+        twin = db.session.get(Organisation, other_submitter.user.organisation_id)
+        twin.possible_duplicate_of_id = submitter.user.organisation_id
+        first_name = db.session.get(Organisation, submitter.user.organisation_id).name
+        db.session.commit()
+    warning = soup(staff_client.get(f"/queue/offers/{offer.id}")).select_one(
+        "#possible-duplicate-organisation"
+    )
+    assert warning is not None and first_name in warning.get_text()
+    unflagged = factories.submitted_offer(submitter)
+    page = soup(staff_client.get(f"/queue/offers/{unflagged.id}"))
+    assert page.select_one("#possible-duplicate-organisation") is None
+    # The submitter is never told.
+    owner = factories.signed_in_client(app, other_submitter)
+    assert "possible-duplicate-organisation" not in owner.get(f"/offers/{offer.id}").text

@@ -33,4 +33,5 @@ def _case_page_helpers() -> dict[str, Any]:
     return {
         "offer_change_rounds": case_changes.rounds,
         "possible_duplicates": case_changes.duplicates,
+        "organisation_registered_earlier": case_changes.organisation_twin,
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from triage.models import Offer
+from triage.models import Offer, Organisation
 from triage.offers import pages
 from triage.services import offer_changes, offers
 from triage.services.offer_changes import SectionChanges
@@ -40,3 +40,7 @@ def rounds(offer_id: int) -> list[Round]:
 
 def duplicates(offer: Offer) -> list[Offer]:
     return offers.possible_duplicates(offer)
+
+
+def organisation_twin(offer: Offer) -> Organisation | None:
+    return offers.organisation_registered_earlier(offer)

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from triage import clock, db
 from triage.db import transactional
-from triage.models import Offer, OfferCohort, OfferMessage, OfferUnitType, User
+from triage.models import Offer, OfferCohort, OfferMessage, OfferUnitType, Organisation, User
 from triage.models.offers import OfferStatus, share_units
 from triage.services import audit, emails, scoring
 from triage.services.policy import policy_in_force
@@ -243,6 +243,13 @@ def copy_offer(original: Offer, user: User) -> Offer:
 def _squeezed(column: Any) -> Any:
     """Text compared without case or spaces: "1 Example Road" and "1 example road "."""
     return func.lower(func.replace(func.replace(func.trim(column), " ", ""), "\n", ""))
+
+
+def organisation_registered_earlier(offer: Offer) -> Organisation | None:
+    """The organisation the offer's own may duplicate (same name or regulator
+    number, flagged when it registered), or None. For staff only."""
+    own = db.session.get(Organisation, offer.organisation_id)
+    return own.possible_duplicate_of if own is not None else None
 
 
 def possible_duplicates(offer: Offer) -> list[Offer]:
