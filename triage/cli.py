@@ -7,8 +7,10 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from alembic import command as alembic_command
@@ -19,6 +21,9 @@ from werkzeug.serving import run_simple
 
 from triage.config import PROJECT_ROOT
 from triage.db_roles import grant_app_role
+
+if TYPE_CHECKING:
+    from rules.policy_data import Policy
 
 
 def alembic_config(database_url: str) -> AlembicConfig:
@@ -164,26 +169,42 @@ def dev_command(port: int) -> None:
             worker.kill()
 
 
-@click.command("score", help="Score the offers in a JSON file (a list in the documented format).")
-@click.argument("offers_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--policy",
-    "policy_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="A policy YAML file; the policy in force today if not given.",
-)
-def score_command(offers_file: Path, policy_file: Path | None) -> None:
-    from rules.batch import OfferFileError, read_offers, score_all
+def _policy_option(command: Callable[..., None]) -> Callable[..., None]:
+    return click.option(
+        "--policy",
+        "policy_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="A policy YAML file; the policy in force today if not given.",
+    )(command)
+
+
+def _print_each_result(
+    policy_file: Path | None,
+    read: Callable[[], list[Any]],
+    run: Callable[[list[Any], Policy], Iterable[dict[str, Any]]],
+    read_error: type[Exception],
+) -> None:
+    """One JSON line per item of a file, run against the policy (the one in force
+    today unless a file names one); a bad file or policy is a clear message."""
     from rules.policy_data import PolicyError, current_policy, load_policy
 
     try:
         policy = load_policy(policy_file) if policy_file else current_policy()
-        offers = read_offers(offers_file)
-    except (PolicyError, OfferFileError) as error:
+        items = read()
+    except (PolicyError, read_error) as error:
         raise click.ClickException(str(error)) from None
-    for result in score_all(offers, policy):
+    for result in run(items, policy):
         click.echo(json.dumps(result, ensure_ascii=False))
+
+
+@click.command("score", help="Score the offers in a JSON file (a list in the documented format).")
+@click.argument("offers_file", type=click.Path(dir_okay=False, path_type=Path))
+@_policy_option
+def score_command(offers_file: Path, policy_file: Path | None) -> None:
+    from rules.batch import OfferFileError, read_offers, score_all
+
+    _print_each_result(policy_file, lambda: read_offers(offers_file), score_all, OfferFileError)
 
 
 @click.command(
@@ -192,24 +213,11 @@ def score_command(offers_file: Path, policy_file: Path | None) -> None:
     "(docs/afford.schema.json); one JSON line per case.",
 )
 @click.argument("cases_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--policy",
-    "policy_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="A policy YAML file; the policy in force today if not given.",
-)
+@_policy_option
 def afford_command(cases_file: Path, policy_file: Path | None) -> None:
     from rules.cases import CaseFileError, afford_all, read_cases
-    from rules.policy_data import PolicyError, current_policy, load_policy
 
-    try:
-        policy = load_policy(policy_file) if policy_file else current_policy()
-        cases = read_cases(cases_file)
-    except (PolicyError, CaseFileError) as error:
-        raise click.ClickException(str(error)) from None
-    for result in afford_all(cases, policy):
-        click.echo(json.dumps(result, ensure_ascii=False))
+    _print_each_result(policy_file, lambda: read_cases(cases_file), afford_all, CaseFileError)
 
 
 @click.command(
