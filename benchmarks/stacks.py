@@ -18,7 +18,9 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
@@ -36,12 +38,12 @@ from tests.servers import (  # noqa: E402
     running_postgres,
     running_redis,
 )
-from triage import create_app, db  # noqa: E402
+from triage import broker, clock, create_app, db  # noqa: E402
 from triage.cli import upgrade_database  # noqa: E402
 from triage.config import Test  # noqa: E402
 from triage.models import Offer, OfferScore, User  # noqa: E402
 from triage.models.offers import OfferStatus  # noqa: E402
-from triage.services import offers  # noqa: E402
+from triage.services import offers, outbox  # noqa: E402
 
 STACKS = ("redis", "embedded")
 DATABASE = "triage_bench"
@@ -142,6 +144,49 @@ def submit(app: Flask, offer_id: int, user_id: int) -> None:
         assert offers.submit(offer, user, "Sam Submitter")
 
 
+@dataclass
+class BulkSubmission:
+    prepared_in: float  # seconds: the submissions written, before the commit
+    published_in: float  # seconds: the commit and every task published after it
+    first_publish: datetime  # wall clock, as the scores' created_at
+    tasks: int
+
+
+def submit_in_bulk(app: Flask, offer_ids: list[int], user_id: int) -> BulkSubmission:
+    """Submit every offer through the service (`offers.submit`, the declaration
+    page's path) in one transaction; once it commits, the outbox's after-commit hook
+    publishes all their tasks (`outbox.publishing_all`), in batches, while the
+    workers start on the first."""
+    published: list[datetime] = []
+    publish = broker.publish
+
+    def timed_publish(*args: Any, **kwargs: Any) -> None:
+        if not published:
+            published.append(clock.now())
+        publish(*args, **kwargs)
+
+    broker.publish = timed_publish
+    try:
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            assert user is not None
+            begin = time.monotonic()
+            with outbox.publishing_all():
+                with db.unit_of_work():
+                    for offer_id in offer_ids:
+                        offer = db.session.get(Offer, offer_id)
+                        assert offer is not None
+                        assert offers.submit(offer, user, "Sam Submitter")
+                    tasks = len(db.session.info.get("triage.outbox_pending", []))
+                    prepared = time.monotonic()
+                # Committed and published (the hook runs inside the commit).
+                done = time.monotonic()
+    finally:
+        broker.publish = publish
+    assert published, "nothing was published after the commit"
+    return BulkSubmission(prepared - begin, done - prepared, published[0], tasks)
+
+
 def scored_count(app: Flask, offer_ids: list[int]) -> int:
     with app.app_context():
         found = db.session.scalar(
@@ -184,6 +229,26 @@ def scoring_span(app: Flask, offer_ids: list[int]) -> tuple[float, float]:
             ).where(OfferScore.offer_id.in_(offer_ids))
         ).one()
     return (last_score - first_score).total_seconds(), (last_score - last_submit).total_seconds()
+
+
+def scores_since(app: Flask, offer_ids: list[int], since: datetime) -> list[float]:
+    """Seconds from `since` to each offer's first score, sorted."""
+    with app.app_context():
+        rows = db.session.scalars(
+            select(func.min(OfferScore.created_at))
+            .where(OfferScore.offer_id.in_(offer_ids))
+            .group_by(OfferScore.offer_id)
+        ).all()
+        db.session.rollback()
+    return sorted((scored - since).total_seconds() for scored in rows)
+
+
+def load_average() -> str:
+    """The machine's load, to read the figures by: a shared machine inflates them."""
+    one, five, fifteen = os.getloadavg()
+    return (
+        f"load average (1, 5, 15 min): {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+    )
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stacks import (  # noqa: E402
     STACKS,
+    load_average,
     make_offers,
     percentile,
     running_stack,
@@ -69,6 +70,7 @@ def measure(name: str, rate: float, seconds: float, concurrency: int) -> None:
         + (f"; {behind} submissions late" if behind else ""),
         flush=True,
     )
+    print(f"          {load_average()}", flush=True)
 
 
 def main() -> None:

@@ -23,8 +23,6 @@ from rules.tenant import TenantProfile
 
 RULE = "rent_affordability"
 TITLE = "Rent affordability"
-# Bedrooms for the size criteria: a studio or a room counts as one.
-BEDROOMS = {UnitKind.STUDIO: 1, UnitKind.ONE_BED: 1, UnitKind.TWO_BED: 2, UnitKind.SHARED_ROOM: 1}
 
 
 def home_for(offer: OfferData, unit: UnitType) -> Home:
@@ -41,13 +39,17 @@ def home_for(offer: OfferData, unit: UnitType) -> Home:
         self_contained=unit.own_bathroom
         and unit.own_kitchen
         and unit.kind is not UnitKind.SHARED_ROOM,
-        bedrooms=BEDROOMS[unit.kind],
+        # Bedrooms for the size criteria: a studio or a room counts as one; a house,
+        # a bungalow or a larger flat has the bedrooms its unit type says.
+        bedrooms=unit.bedroom_count,
         core_rent=unit.core_rent_pence,
         eligible_charges=unit.eligible_service_charge_pence,
         ineligible_charges=unit.ineligible_service_charge_pence,
         housing_management=unit.intensive_housing_management_pence,
         rent_type=offer.rent_type,
-        sharers=unit.most_people_sharing if unit.kind is UnitKind.TWO_BED else 1,
+        # A home of several bedrooms is let a bedroom to each tenant sharing it, so
+        # none of them is under-occupying (UC Regs 2013 Sch 4 para 10).
+        sharers=unit.most_people_sharing if unit.bedroom_count > 1 else 1,
     )
 
 
@@ -234,13 +236,8 @@ def rent_affordability(offer: OfferData, policy: Policy) -> RuleResult:
             # Someone the offer is aimed at could not afford it: never green.
             score = min(score, 69.0)
             verdict = worst(verdict, Verdict.AMBER)
-    if offer.council_asked_to_cover_voids:
-        score = clamp(score - policy.rent.void_cover_penalty)
-        verdict = worst(verdict, Verdict.AMBER)
-        reasons.append(
-            "The council is asked to cover the cost of empty homes (voids): a "
-            "sustainability risk the strategy names, as voids have cost the council before."
-        )
+    # Who pays for empty homes (voids) is judged with the offer's other terms
+    # (rules/terms.py, issue 13), not here.
     a = typical.assessment
     figures = {
         "route": a.route.value,
@@ -258,7 +255,6 @@ def rent_affordability(offer: OfferData, policy: Policy) -> RuleResult:
         "restriction_shortfall_pence": a.restriction_shortfall,
         "worst_case": _case_figures(worst_case, on),
         "not_affordable_for": unaffordable,
-        "council_asked_to_cover_voids": offer.council_asked_to_cover_voids,
     }
     return RuleResult(RULE, TITLE, clamp(score), verdict, reasons, figures)
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from rules.offer import LOOKED_AFTER, AccessibilityStandard, FrameworkStatus, OfferData, label
+from rules import accessibility
+from rules.existing_supply import (
+    CityPlace,
+    SupplyRegister,
+    city_place,
+    postcode_district,
+    postcode_sector,
+)
+from rules.offer import LOOKED_AFTER, FrameworkStatus, OfferData
 from rules.policy_data import Policy
 from rules.result import RuleResult, Verdict, clamp, pounds, verdict_for
+from rules.support import care_and_support, hourly_cost
 
 
 def nominations(offer: OfferData, policy: Policy) -> tuple[float, list[str]]:
@@ -115,7 +124,10 @@ def procurement(offer: OfferData, policy: Policy) -> RuleResult:
             f"{pounds(policy.procurement.high_cost_care_weekly)} (council setting): check it is cost effective."
         )
     figures["care_cost_pence_per_person_per_week"] = cost
-    for check in (nominations, registration):
+    # Support for the cohorts, care hours and cost per hour (rules/support.py).
+    figures["care_hours_per_person_per_week"] = offer.care_hours_per_person_per_week
+    figures["care_cost_pence_per_hour"] = hourly_cost(offer)
+    for check in (care_and_support, nominations, registration):
         penalty, said = check(offer, policy)
         score -= penalty
         reasons.extend(said)
@@ -128,85 +140,134 @@ def procurement(offer: OfferData, policy: Policy) -> RuleResult:
     return RuleResult(rule, title, score, verdict_for(score, policy), reasons, figures)
 
 
-def postcode_district(postcode: str) -> str:
-    return (
-        postcode.strip().upper().split(" ")[0]
-        if " " in postcode.strip()
-        else postcode.strip().upper()[:-3]
-    )
-
-
-def location(offer: OfferData, policy: Policy) -> RuleResult:
-    rule, title = "location", "Location"
-    district = postcode_district(offer.postcode)
-    figures: dict[str, object] = {"postcode_district": district}
-    if district not in policy.location.city_postcode_districts:
-        # The council's setting picks the score; the verdict follows it through the
-        # thresholds (amber: the lowest amber score).
-        amber = Verdict(policy.location.outside_city_verdict) is Verdict.AMBER
-        score = policy.scoring.verdict_thresholds.amber if amber else 0.0
-        return RuleResult(
-            rule,
-            title,
-            score,
-            verdict_for(score, policy),
-            [
-                f"{offer.postcode} is in {district}, outside the city's postcode districts "
-                f"({', '.join(policy.location.city_postcode_districts)}): the strategy seeks homes in Leicester."
-            ],
-            figures,
+def _outside(postcode: str, policy: Policy) -> tuple[float, list[str]]:
+    settings = policy.location
+    # The council's setting picks the score; the verdict follows it through the
+    # thresholds (amber: the lowest amber score).
+    amber = Verdict(settings.outside_city_verdict) is Verdict.AMBER
+    score = policy.scoring.verdict_thresholds.amber if amber else 0.0
+    if settings.city_postcode_sectors:
+        where = (
+            f"in sector {postcode_sector(postcode)}, outside the city's postcode sectors "
+            f"(council setting; districts {', '.join(settings.city_postcode_districts)} also "
+            "cover parts of the county)"
         )
-    supply = policy.existing_supply.by_postcode_district
-    if not supply:
-        return RuleResult(
-            rule,
-            title,
+    else:
+        where = (
+            f"in {postcode_district(postcode)}, outside the city's postcode districts "
+            f"({', '.join(settings.city_postcode_districts)})"
+        )
+    return score, [f"{postcode} is {where}: the strategy seeks homes in Leicester."]
+
+
+def _supply(
+    postcode: str, offer: OfferData, policy: Policy, register: SupplyRegister | None
+) -> tuple[float, list[str], dict[str, object]]:
+    """How well served the postcode's district is by the register's placed units,
+    against the city's average per district: less well served scores higher
+    (strategy: "of particular interest will be areas less well served")."""
+    district = postcode_district(postcode)
+    if register is None or not register.schemes:
+        return (
             80.0,
-            Verdict.GREEN,
+            ["No register of existing supply was given, so every city area scores alike."],
+            {},
+        )
+    counts = register.units_by_district(policy.location.city_postcode_districts)
+    placed = sum(counts.values())
+    figures: dict[str, object] = {
+        "register_units": register.total_units,
+        "unplaced_units": register.unplaced_units,
+    }
+    if placed == 0:
+        return (
+            80.0,
             [
-                f"{offer.postcode} is in the city ({district}). The policy holds no count of existing supply by area yet, so every city district scores alike."
+                f"The existing-supply register has no postcode for any of its "
+                f"{register.total_units} units yet (the strategy's Appendix A gives none), so "
+                "every city area scores alike: staff can add them."
             ],
             figures,
         )
-    here = supply.get(district, 0)
-    most = max(supply.values()) or 1
-    score = clamp(100 - 50 * here / most)
-    figures["existing_units_in_district"] = here
-    return RuleResult(
-        rule,
-        title,
-        score,
-        verdict_for(score, policy),
-        [
-            f"{offer.postcode} is in the city ({district}), which has {here} existing supported "
-            f"units against {most} in the best-served district: less-served areas are of particular interest."
-        ],
-        figures,
-    )
+    here = counts.get(district, 0)
+    average = placed / len(counts)
+    ratio = here / average
+    # At the city average 75; none at all 100; twice the average or more 50.
+    score = clamp(max(50.0, 100 - 25 * ratio))
+    if ratio < 0.75:
+        judged = "less well served than most of the city: of particular interest"
+    elif ratio <= 1.25:
+        judged = "about as well served as the city on average"
+    else:
+        judged = "better served than the city on average"
+    reasons = [
+        f"{district} has {here} units of existing supply in the register against a city "
+        f"average of {average:.0f} per district "
+        f"({', '.join(counts)}): {judged}."
+    ]
+    for code in dict.fromkeys(offer.cohorts):
+        serving = sum(
+            scheme.units
+            for scheme in register.schemes
+            if scheme.cohort == code and scheme.district == district
+        )
+        cohort = policy.cohort(code)
+        if serving and cohort is not None:
+            reasons.append(f"{serving} of them serve {cohort.label}.")
+    if register.unplaced_units:
+        reasons.append(
+            f"{register.unplaced_units} of the register's {register.total_units} units have "
+            "no postcode yet and count in no area."
+        )
+    figures |= {
+        "existing_units_in_district": here,
+        "city_average_units_per_district": round(average, 1),
+    }
+    return score, reasons, figures
+
+
+def location(
+    offer: OfferData, policy: Policy, register: SupplyRegister | None = None
+) -> RuleResult:
+    """Each of the offer's postcodes is judged; the offer takes the lowest score.
+    Outside the city: the council's outside-city verdict. In a sector that
+    straddles the boundary: amber, and the officer checks the address. In the
+    city: by the existing-supply register."""
+    rule, title = "location", "Location"
+    # A dispersed scheme's several addresses are each judged (OfferData.postcodes).
+    postcodes = offer.postcodes
+    figures: dict[str, object] = {
+        "postcode_district": postcode_district(postcodes[0]),
+        "postcode_sector": postcode_sector(postcodes[0]),
+    }
+    scores, reasons, places = [], [], []
+    thresholds = policy.scoring.verdict_thresholds
+    for postcode in postcodes:
+        place = city_place(postcode, policy)
+        places.append(place.value)
+        if place is CityPlace.OUTSIDE:
+            score, said = _outside(postcode, policy)
+        else:
+            score, said, found = _supply(postcode, offer, policy, register)
+            figures |= found
+            if place is CityPlace.CITY:
+                said.insert(0, f"{postcode} is in the city (sector {postcode_sector(postcode)}).")
+            else:
+                # Amber whatever the supply: the middle of the amber band.
+                score = min(score, (thresholds.amber + thresholds.green) / 2)
+                said.insert(
+                    0,
+                    f"{postcode} is in sector {postcode_sector(postcode)}, which straddles "
+                    "the city boundary (council setting): check the address is in "
+                    "Leicester before relying on this.",
+                )
+        scores.append(score)
+        reasons.extend(said)
+    figures["city_place"] = places[0] if len(places) == 1 else places
+    score = min(scores)
+    return RuleResult(rule, title, score, verdict_for(score, policy), reasons, figures)
 
 
 def quality(offer: OfferData, policy: Policy) -> RuleResult:
-    rule, title = "quality", "Accessibility and quality"
-    settings = policy.quality
-    standard = offer.accessibility_standard
-    standard_score = settings.standard_scores[standard.value]
-    wanted = settings.wheelchair_share_wanted * offer.total_units
-    wheelchair = offer.wheelchair_accessible_units
-    wheelchair_part = 1.0 if wanted == 0 else min(1.0, wheelchair / wanted)
-    score = clamp(0.5 * standard_score + 30 * wheelchair_part + 20 * offer.assistive_technology)
-    reasons = [
-        f"Accessibility standard {label(standard)}"
-        + (": the highest." if standard is AccessibilityStandard.M4_3 else "."),
-        f"{wheelchair} of {offer.total_units} units are wheelchair accessible "
-        f"(the council looks for {settings.wheelchair_share_wanted:.0%}), "
-        f"{offer.fully_adapted_units} fully adapted.",
-        "Assistive technology is fitted."
-        if offer.assistive_technology
-        else "No assistive technology is fitted.",
-    ]
-    figures = {
-        "accessibility_standard": standard.value,
-        "wheelchair_accessible_units": wheelchair,
-        "fully_adapted_units": offer.fully_adapted_units,
-    }
-    return RuleResult(rule, title, score, verdict_for(score, policy), reasons, figures)
+    """Accessibility and quality, counted per unit type (rules/accessibility.py)."""
+    return accessibility.quality(offer, policy)

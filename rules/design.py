@@ -3,6 +3,7 @@ self-contained, core-and-cluster flats (extra care judged on its own terms)."""
 
 from __future__ import annotations
 
+from rules.existing_supply import SupplyRegister
 from rules.offer import Configuration, OfferData, SupportModel, UnitKind, label
 from rules.policy_data import Policy
 from rules.result import RuleResult, Verdict, clamp, verdict_for
@@ -27,14 +28,35 @@ def is_shared_housing(offer: OfferData, policy: Policy) -> bool:
     return offer.configuration is Configuration.SHARED_HOUSE or _shared_units(offer, policy) > 0
 
 
-def shared_house_exception(offer: OfferData, policy: Policy) -> bool:
-    """The one exception: a small shared house aimed only at cohorts for whom the
-    strategy wants one (young people in transition)."""
+def _exception_shape(offer: OfferData, policy: Policy) -> bool:
     allowed = {cohort.code for cohort in policy.cohorts if cohort.shared_house_allowed}
     return (
         bool(offer.cohorts)
         and set(offer.cohorts) <= allowed
         and offer.total_units <= policy.shared_housing.largest_acceptable_shared_house
+    )
+
+
+def exception_already_provided(
+    offer: OfferData, policy: Policy, register: SupplyRegister | None
+) -> int | None:
+    """The shared houses already provided for the offer's cohorts (in the register
+    or approved offers) when they are as many as the exception is for, so it has
+    stopped for this offer; None while it still stands."""
+    if register is None or not _exception_shape(offer, policy):
+        return None
+    provided = register.shared_houses_provided(offer.cohorts)
+    return provided if provided >= policy.shared_housing.exception_houses_wanted else None
+
+
+def shared_house_exception(
+    offer: OfferData, policy: Policy, register: SupplyRegister | None = None
+) -> bool:
+    """The one exception: a small shared house aimed only at cohorts for whom the
+    strategy wants one (young people in transition), until the houses it is for
+    are provided (issue 13)."""
+    return _exception_shape(offer, policy) and (
+        exception_already_provided(offer, policy, register) is None
     )
 
 
@@ -67,7 +89,9 @@ def dispersed_best_fit(offer: OfferData, policy: Policy) -> bool:
     )
 
 
-def shared_housing(offer: OfferData, policy: Policy) -> RuleResult:
+def shared_housing(
+    offer: OfferData, policy: Policy, register: SupplyRegister | None = None
+) -> RuleResult:
     rule, title = "shared_housing", "Demand for shared housing"
     flat_limit = policy.shared_housing.most_people_sharing_a_flat
     if registered_scheme(offer, policy):
@@ -104,8 +128,18 @@ def shared_housing(offer: OfferData, policy: Policy) -> RuleResult:
         f"(a shared house, or more than {flat_limit} people sharing a bathroom or kitchen). "
         "The strategy finds little to no demand for shared housing: it carries voids and costs more."
     ]
-    figures = {"shared_units": shared, "exception_cohorts": exception}
-    if shared_house_exception(offer, policy):
+    figures: dict[str, object] = {"shared_units": shared, "exception_cohorts": exception}
+    provided = exception_already_provided(offer, policy, register)
+    if provided is not None:
+        figures["exception_houses_provided"] = provided
+        reasons.append(
+            f"The exception no longer applies: the strategy asks for "
+            f"{policy.shared_housing.exception_houses_wanted} small shared house(s) for young "
+            f"people in transition, and {provided} is already provided (the existing-supply "
+            "register or an approved offer)."
+        )
+        return RuleResult(rule, title, 30.0, Verdict.RED, reasons, figures)
+    if shared_house_exception(offer, policy, register):
         names = ", ".join(policy.cohort(code).label for code in exception)  # type: ignore[union-attr]
         reasons.append(
             f"The exception applies: it is for {names}, for whom a small shared house that "
@@ -134,7 +168,9 @@ def _self_contained(offer: OfferData, policy: Policy) -> bool:
     )
 
 
-def configuration(offer: OfferData, policy: Policy) -> RuleResult:
+def configuration(
+    offer: OfferData, policy: Policy, register: SupplyRegister | None = None
+) -> RuleResult:
     rule, title = "configuration", "Self-contained, core and cluster"
     config = offer.configuration
     figures: dict[str, object] = {"configuration": config.value}
@@ -194,12 +230,17 @@ def configuration(offer: OfferData, policy: Policy) -> RuleResult:
             "self-contained flats in a core-and-cluster building."
         ]
         score = 10.0 + (5 if offer.staff_office else 0) + (5 if offer.communal_space else 0)
-        if shared_house_exception(offer, policy):
+        if shared_house_exception(offer, policy, register):
             reasons.append(
                 "For young people in transition a small shared house that looks like a "
                 "family home is wanted, so this is not held against it."
             )
             return RuleResult(rule, title, score + 40, Verdict.AMBER, reasons, figures)
+        if exception_already_provided(offer, policy, register) is not None:
+            reasons.append(
+                "The small shared house the strategy asks for young people in transition is "
+                "already provided, so the exception no longer makes up for it."
+            )
         return RuleResult(rule, title, score, Verdict.RED, reasons, figures)
 
     core = {

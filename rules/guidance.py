@@ -9,12 +9,14 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from rules.appendix_c import postcode_district
+from rules.ages import age_fit, offer_ages
 from rules.design import is_shared_housing, shared_house_exception
+from rules.existing_supply import CityPlace, city_place, postcode_district
 from rules.need import _fit, positions
-from rules.offer import FrameworkStatus, OfferData, label
+from rules.offer import FrameworkStatus, OfferData, PlanningStatus, SupportModel, label
 from rules.policy_data import Policy
 from rules.result import pounds
+from rules.support import hours_unlike_support
 
 
 @dataclass(frozen=True)
@@ -100,14 +102,88 @@ def _not_best_fit(offer: OfferData, policy: Policy, _: Mapping[str, int]) -> Ite
 
 
 def _outside_city(offer: OfferData, policy: Policy, _: Mapping[str, int]) -> Iterator[_Found]:
-    district = postcode_district(offer.postcode)
-    if district not in policy.location.city_postcode_districts:
-        yield _Found("name-and-address", {"district": district})
+    # By the council's postcode sectors (issue 13): LE4 3 (Birstall) is outside the
+    # city though LE4 is a city district. A sector straddling the boundary is left
+    # to the officer, not flagged to the submitter.
+    if city_place(offer.postcode, policy) is CityPlace.OUTSIDE:
+        yield _Found("name-and-address", {"district": postcode_district(offer.postcode)})
 
 
 def _voids_asked(offer: OfferData, policy: Policy, _: Mapping[str, int]) -> Iterator[_Found]:
     if offer.council_asked_to_cover_voids:
-        yield _Found("management", {})
+        yield _Found("voids", {})
+
+
+def _planning_refused(offer: OfferData, policy: Policy, _: Mapping[str, int]) -> Iterator[_Found]:
+    if offer.planning_status is PlanningStatus.REFUSED:
+        yield _Found("development", {})
+
+
+def _planning_not_yet_applied(
+    offer: OfferData, policy: Policy, _: Mapping[str, int]
+) -> Iterator[_Found]:
+    if offer.planning_status is PlanningStatus.NOT_YET_APPLIED:
+        yield _Found("development", {})
+
+
+def _available_after_strategy(
+    offer: OfferData, policy: Policy, _: Mapping[str, int]
+) -> Iterator[_Found]:
+    # The deliverability rule's "after the strategy's last phase" (rules/deliverability.py).
+    last = max(policy.deliverability.phases, key=lambda phase: phase.to_year)
+    if offer.date_available is not None and offer.date_available.year > last.to_year:
+        yield _Found(
+            "date-available", {"year": str(offer.date_available.year), "period": last.period}
+        )
+
+
+def _ages_outside_cohort(
+    offer: OfferData, policy: Policy, _: Mapping[str, int]
+) -> Iterator[_Found]:
+    # The cohort-need rule's age check (rules/ages.py): none of the cohort's ages taken.
+    for code in dict.fromkeys(offer.cohorts):
+        cohort = policy.cohort(code)
+        if cohort is None or cohort.ages is None:
+            continue
+        if age_fit(offer, cohort, policy.effective_from).none:
+            yield _Found(
+                "age-range",
+                {
+                    "ages": offer_ages(offer),
+                    "cohort": cohort.label,
+                    "cohort_ages": cohort.ages.describe(),
+                },
+            )
+
+
+def _care_hours_unlike_support(
+    offer: OfferData, policy: Policy, _: Mapping[str, int]
+) -> Iterator[_Found]:
+    if hours_unlike_support(offer, policy):
+        yield _Found(
+            "care-provider",
+            {
+                "hours": f"{offer.care_hours_per_person_per_week:g}",
+                "support": label(offer.support_model).lower(),
+            },
+        )
+
+
+def _support_unlike_cohort(
+    offer: OfferData, policy: Policy, _: Mapping[str, int]
+) -> Iterator[_Found]:
+    # The procurement rule's check of the support model (rules/support.py).
+    for code in dict.fromkeys(offer.cohorts):
+        cohort = policy.cohort(code)
+        if (
+            cohort
+            and cohort.support_models
+            and offer.support_model.value not in cohort.support_models
+        ):
+            wanted = " or ".join(
+                label(SupportModel(model)).lower() for model in cohort.support_models
+            )
+            yield _Found("support-model", {"cohort": cohort.label, "support": wanted})
 
 
 CHECKS = {
@@ -118,6 +194,12 @@ CHECKS = {
     "not_best_fit": _not_best_fit,
     "outside_city": _outside_city,
     "voids_asked": _voids_asked,
+    "planning_refused": _planning_refused,
+    "planning_not_yet_applied": _planning_not_yet_applied,
+    "available_after_strategy": _available_after_strategy,
+    "ages_outside_cohort": _ages_outside_cohort,
+    "care_hours_unlike_support": _care_hours_unlike_support,
+    "support_unlike_cohort": _support_unlike_cohort,
 }
 
 

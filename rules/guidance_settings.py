@@ -18,6 +18,13 @@ CHECKS: dict[str, frozenset[str]] = {
     "not_best_fit": frozenset({"cohort", "best_fit"}),
     "outside_city": frozenset({"district"}),
     "voids_asked": frozenset(),
+    # Issue 13: planning, timing, ages and care hours (rules/guidance.py).
+    "planning_refused": frozenset(),
+    "planning_not_yet_applied": frozenset(),
+    "available_after_strategy": frozenset({"year", "period"}),
+    "ages_outside_cohort": frozenset({"ages", "cohort", "cohort_ages"}),
+    "care_hours_unlike_support": frozenset({"hours", "support"}),
+    "support_unlike_cohort": frozenset({"cohort", "support"}),
 }
 
 

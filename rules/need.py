@@ -20,6 +20,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rules.ages import age_fit
 from rules.offer import OfferData
 from rules.policy_data import Cohort, Policy
 from rules.result import RuleResult, Verdict, clamp, verdict_for
@@ -248,11 +249,21 @@ def cohort_need(
     reasons = []
     fits = []
     filled = filled_firm = 0
+    # Units whose cohort's people the offer's ages leave out: they meet no need.
+    left_out = 0
     for pos in targeted:
         share = shares[pos.cohort.code]
         reasons.extend(_describe(pos, share, len(shares) > 1))
-        filled += min(share, pos.open_expected)
-        filled_firm += min(share, pos.open_firm)
+        ages = age_fit(offer, pos.cohort, policy.effective_from)
+        if ages.reason:
+            reasons.append(ages.reason)
+        usable = math.floor(share * ages.share + 1e-9)
+        left_out += share - usable
+        if ages.none:
+            fits.append("none")
+            continue
+        filled += min(usable, pos.open_expected)
+        filled_firm += min(usable, pos.open_firm)
         fit, why = _fit(offer, pos.cohort)
         fits.append(fit)
         reasons.append(f"The design {why}.")
@@ -260,15 +271,18 @@ def cohort_need(
     at_risk = filled_firm - filled
     weight = policy.scoring.unfirmed_need_weight
     useful = filled + weight * at_risk
-    oversupply = units - filled_firm
+    oversupply = units - filled_firm - left_out
     share_met = useful / units if units else 0.0
     fit_points = 30 if "best" in fits else 15 if "partial" in fits else 0
     score = clamp(70 * share_met + fit_points)
     if filled_firm == 0:
         score = min(score, 20.0)
         reasons.append(
-            f"None of the {units} units meets unmet need: the forecast for these cohorts is "
-            "already met by firm planned schemes, approved offers and people housed."
+            f"None of the {units} units meets unmet need: the offer's ages leave out the "
+            "people of its cohorts."
+            if left_out >= units
+            else f"None of the {units} units meets unmet need: the forecast for these cohorts "
+            "is already met by firm planned schemes, approved offers and people housed."
         )
     else:
         reasons.append(f"{filled} of the {units} units would meet unmet need.")
@@ -285,6 +299,7 @@ def cohort_need(
         "units_meeting_need": filled,
         "units_meeting_firm_need": filled_firm,
         "oversupply_units": oversupply,
+        "units_outside_cohort_ages": left_out,
         "units_by_cohort": dict(shares),
         "remaining_need": {pos.cohort.code: pos.remaining for pos in targeted},
         "remaining_need_firm": {pos.cohort.code: pos.remaining_firm for pos in targeted},

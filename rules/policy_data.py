@@ -26,6 +26,7 @@ from pydantic import (
 
 from rules.guidance_settings import GuidanceSettings
 from rules.money import Pence, to_pence
+from rules.offer import ClientGroup, IntendedStay
 from rules.tenant import TenantProfile
 
 POLICY_DIR = Path(__file__).parent / "policy"
@@ -37,7 +38,12 @@ RULE_NAMES = (
     "procurement",
     "location",
     "quality",
+    "terms",
+    "deliverability",
 )
+# Rules added after policy files were written: a file without a weight for one
+# gives it 0 (its result is shown with its reasons, and counts for nothing).
+LATER_RULES = ("terms", "deliverability")
 CONFIGURATIONS = (
     "core_and_cluster",
     "self_contained_block",
@@ -87,6 +93,7 @@ class Scoring(_Strict):
     @field_validator("weights")
     @classmethod
     def _every_rule_weighted(cls, weights: dict[str, float]) -> dict[str, float]:
+        weights = weights | {name: 0.0 for name in LATER_RULES if name not in weights}
         missing = sorted(set(RULE_NAMES) - set(weights))
         unknown = sorted(set(weights) - set(RULE_NAMES))
         if missing:
@@ -138,7 +145,8 @@ class RentSettings(_Strict):
     shortfall_red_min: Pence
     residual_income_red_below: Pence
     exempt_rent_red_multiple: float = Field(ge=1)
-    void_cover_penalty: float = Field(ge=0, le=100)
+    # Moved to terms.council_voids_penalty (issue 13): read from older files, unused.
+    void_cover_penalty: float | None = Field(default=None, ge=0, le=100)
     social_rent_size_criteria_reduction: float = Field(ge=0, lt=1)
     source_size_criteria: str
 
@@ -269,6 +277,32 @@ class Fit(_Strict):
         return configurations
 
 
+SupportModelKey = Literal["none", "floating", "regular_on_site", "on_site_24_7"]
+
+
+class AgeRange(_Strict):
+    """The ages a cohort's people are (the strategy's words: "over 60", "16-17");
+    no `max`: any age from `min`."""
+
+    min: int = Field(ge=16, le=120)
+    max: int | None = Field(default=None, ge=16, le=120)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AgeRange:
+        if self.max is not None and self.max < self.min:
+            raise ValueError("max must not be below min")
+        return self
+
+    def contains(self, age: int) -> bool:
+        return self.min <= age and (self.max is None or age <= self.max)
+
+    def overlaps(self, low: int, high: int) -> bool:
+        return low <= (self.max if self.max is not None else 120) and high >= self.min
+
+    def describe(self) -> str:
+        return f"aged {self.min} and over" if self.max is None else f"aged {self.min} to {self.max}"
+
+
 class Cohort(_Strict):
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
@@ -284,6 +318,12 @@ class Cohort(_Strict):
     # The strategy asks for a specialist *registered* scheme (respite): a
     # CQC-registered scheme for the cohort is judged as that, not as shared housing.
     registered_scheme: bool = False
+    # The ages the cohort's people are (issue 13: an offer's age range that leaves
+    # them all out meets none of their need). None (an older file): not judged.
+    ages: AgeRange | None = None
+    # The support models that meet the cohort's needs, where the strategy says (issue
+    # 13: rules/support.py); empty: any.
+    support_models: list[SupportModelKey] = []
     source: str
 
     @model_validator(mode="after")
@@ -306,6 +346,9 @@ class SharedHousing(_Strict):
     source: str
     largest_acceptable_shared_house: int = Field(ge=1)
     most_people_sharing_a_flat: int = Field(ge=1)
+    # How many shared houses the exception is for (the forecast asks for one): once
+    # the register or approved offers provide them, it stops (issue 13).
+    exception_houses_wanted: int = Field(default=1, ge=0)
 
 
 class DesignSettings(_Strict):
@@ -347,6 +390,8 @@ class ExistingSupply(_Strict):
     extra_care: SupplyCount
     shared_house: SupplyCount
     supported_living: SupplyCount
+    # Replaced by the existing-supply register staff keep (issue 13): an older
+    # file's counts are read and ignored.
     by_postcode_district: dict[str, int] = {}
 
 
@@ -354,6 +399,17 @@ class Location(_Strict):
     source: str
     city_postcode_districts: list[str] = Field(min_length=1)
     outside_city_verdict: Literal["amber", "red"]
+    # The city boundary as postcode sectors ("LE2 8"): districts LE1-LE5 also cover
+    # parts of the county. A sector in `boundary_postcode_sectors` straddles the
+    # boundary, so an offer there is amber until an officer checks the address.
+    # Without sectors (older files) the districts decide, as before (issue 13).
+    city_postcode_sectors: list[str] = []
+    boundary_postcode_sectors: list[str] = []
+
+    @field_validator("city_postcode_sectors", "boundary_postcode_sectors")
+    @classmethod
+    def _sectors_written_alike(cls, sectors: list[str]) -> list[str]:
+        return [" ".join(sector.upper().split()) for sector in sectors]
 
 
 class Procurement(_Strict):
@@ -367,10 +423,149 @@ class Procurement(_Strict):
     nomination_term_years_wanted: int = Field(default=10, ge=0, le=125)
 
 
+class CohortStay(_Strict):
+    """The lengths of stay (CORE categories) a cohort's pathway has, with its source."""
+
+    stays: list[IntendedStay] = Field(min_length=1)
+    pathway: str
+    source: str
+
+
+class TermsSettings(_Strict):
+    """Points off the terms rule (issue 13); an older policy file without a `terms`
+    section gets these defaults, the figures of the 2026-04-01 policy."""
+
+    source: str = "council"
+    council_voids_penalty: float = Field(default=30, ge=0, le=100)
+    shared_voids_penalty: float = Field(default=15, ge=0, le=100)
+    voids_from_handover_penalty: float = Field(default=10, ge=0, le=100)
+    void_cover_months_max: int = Field(default=12, ge=0)
+    long_void_cover_penalty: float = Field(default=10, ge=0, le=100)
+    voids_terms_not_said_penalty: float = Field(default=10, ge=0, le=100)
+    lease_to_provider_penalty: float = Field(default=20, ge=0, le=100)
+    long_lease_years: int = Field(default=10, ge=0)
+    long_lease_penalty: float = Field(default=10, ge=0, le=100)
+    no_break_clause_penalty: float = Field(default=10, ge=0, le=100)
+    provider_repairs_penalty: float = Field(default=5, ge=0, le=100)
+    stay_mismatch_penalty: float = Field(default=25, ge=0, le=100)
+    cohort_stays: dict[str, CohortStay] = {}
+    licence_penalty: float = Field(default=15, ge=0, le=100)
+    client_group_mismatch_penalty: float = Field(default=10, ge=0, le=100)
+    cohort_client_groups: dict[str, list[ClientGroup]] = {}
+    support_mismatch_penalty: float = Field(default=5, ge=0, le=100)
+    right_to_buy_max_percent: int = Field(default=30, ge=0, le=100)
+    right_to_buy_over_max_penalty: float = Field(default=25, ge=0, le=100)
+    council_capital_penalty: float = Field(default=5, ge=0, le=100)
+    site_not_found_penalty: float = Field(default=20, ge=0, le=100)
+    site_under_option_penalty: float = Field(default=5, ge=0, le=100)
+
+
+class Phase(_Strict):
+    phase: int
+    period: str
+    from_year: int = Field(ge=2000, le=2100)
+    to_year: int = Field(ge=2000, le=2100)
+
+
+def strategy_phases() -> list[Phase]:
+    """The strategy's proposed phasing (2021-2031), for a policy file written before
+    the deliverability rule existed."""
+    return [
+        Phase(phase=1, period="up to 2022", from_year=2021, to_year=2022),
+        Phase(phase=2, period="2022 to 2026", from_year=2022, to_year=2026),
+        Phase(phase=3, period="2026 to 2030", from_year=2026, to_year=2030),
+    ]
+
+
+PlanningKey = Literal["granted", "not_needed", "applied", "not_yet_applied", "refused"]
+
+
+def usual_planning_scores() -> dict[PlanningKey, float]:
+    return {
+        "granted": 100.0,
+        "not_needed": 100.0,
+        "applied": 65.0,
+        "not_yet_applied": 55.0,
+        "refused": 0.0,
+    }
+
+
+class Deliverability(_Strict):
+    """Deliverability and timing (rules/deliverability.py). Council settings."""
+
+    source: str = "council"
+    planning_scores: dict[PlanningKey, float] = Field(default_factory=usual_planning_scores)
+    planning_not_needed_doubt: float = Field(default=35, ge=0, le=100)
+    phases: list[Phase] = Field(default_factory=strategy_phases, min_length=1)
+    market_phase: int = 3
+    after_phase_points_off: float = Field(default=10, ge=0, le=100)
+    after_strategy_points_off: float = Field(default=40, ge=0, le=100)
+
+    @field_validator("planning_scores")
+    @classmethod
+    def _every_status_scored(cls, scores: dict[str, float]) -> dict[str, float]:
+        names = ("granted", "not_needed", "applied", "not_yet_applied", "refused")
+        missing = [name for name in names if name not in scores]
+        if missing:
+            raise ValueError(f"no score for {', '.join(missing)}")
+        if any(not 0 <= score <= 100 for score in scores.values()):
+            raise ValueError("scores must be from 0 to 100")
+        return scores
+
+    @model_validator(mode="after")
+    def _market_phase_listed(self) -> Deliverability:
+        if self.market_phase not in [phase.phase for phase in self.phases]:
+            raise ValueError("market_phase must be one of the phases")
+        return self
+
+    def phase(self, number: int) -> Phase | None:
+        return next((phase for phase in self.phases if phase.phase == number), None)
+
+
+class HoursRange(_Strict):
+    min: float = Field(default=0, ge=0, le=168)
+    max: float = Field(default=168, ge=0, le=168)
+
+
+def usual_care_hours() -> dict[SupportModelKey, HoursRange]:
+    return {
+        "none": HoursRange(min=0, max=0),
+        "floating": HoursRange(min=1, max=15),
+        "regular_on_site": HoursRange(min=5, max=40),
+        "on_site_24_7": HoursRange(min=10, max=168),
+    }
+
+
+class Care(_Strict):
+    """Care and support bundled with the homes: a sense check of the offer's hours
+    against its support model, and its cost per hour (rules/support.py)."""
+
+    source: str = "council"
+    hours_per_person_per_week: dict[SupportModelKey, HoursRange] = Field(
+        default_factory=usual_care_hours
+    )
+    hours_unlike_support_points_off: float = Field(default=15, ge=0, le=100)
+    high_cost_hourly: Pence | None = None
+    high_cost_hourly_points_off: float = Field(default=10, ge=0, le=100)
+    # A support model the offer's cohort needs more than (Cohort.support_models).
+    support_unlike_cohort_points_off: float = Field(default=20, ge=0, le=100)
+
+
+class AccessNeed(_Strict):
+    """The share of an offer's homes a cohort needs wheelchair accessible, and fully
+    adapted (issue 13; council settings)."""
+
+    wheelchair_share: float = Field(ge=0, le=1)
+    fully_adapted_share: float = Field(default=0, ge=0, le=1)
+
+
 class Quality(_Strict):
     source: str
     wheelchair_share_wanted: float = Field(ge=0, le=1)
     standard_scores: dict[Literal["m4_1", "m4_2", "m4_3"], float]
+    # Cohorts whose people more often need a wheelchair-accessible or fully adapted
+    # home (issue 13), by cohort code; an older file without it: none.
+    cohort_access_needs: dict[str, AccessNeed] = Field(default_factory=dict)
 
     @field_validator("standard_scores")
     @classmethod
@@ -467,8 +662,13 @@ class Policy(_Strict):
     quality: Quality
     matching: Matching = Field(default_factory=first_matching_weights)
     design: DesignSettings = Field(default_factory=DesignSettings)
+    # Issue 13: planning and timing; care hours and cost (older files: the defaults).
+    deliverability: Deliverability = Field(default_factory=Deliverability)
+    care: Care = Field(default_factory=Care)
     # Which checks give submitters guidance on their draft, in what words (issue 14).
     guidance: GuidanceSettings | None = None
+    # The offer's terms (issue 13): voids, lease, stay, tenancy, capital, site.
+    terms: TermsSettings = Field(default_factory=TermsSettings)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Policy:
@@ -495,6 +695,18 @@ class Policy(_Strict):
             self.quality.source,
             self.matching.source,
             *(cohort.source for cohort in self.cohorts),
+        ]
+        named_sources += [self.terms.source, *(s.source for s in self.terms.cohort_stays.values())]
+        unknown_cohorts = sorted(
+            (set(self.terms.cohort_stays) | set(self.terms.cohort_client_groups)) - set(codes)
+        )
+        if unknown_cohorts:
+            raise ValueError(f"terms name unknown cohort {unknown_cohorts[0]}")
+        # Sections an older file leaves out take their defaults, naming no source of its own.
+        named_sources += [
+            getattr(self, name).source
+            for name in ("deliverability", "care")
+            if name in self.model_fields_set
         ]
         for source in named_sources:
             if source.split(",")[0].strip() not in self.sources:

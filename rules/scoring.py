@@ -8,11 +8,14 @@ from typing import Any
 
 from rules.affordability import rent_affordability
 from rules.appendix_c import location, procurement, quality
+from rules.deliverability import deliverability
 from rules.design import configuration, shared_housing
+from rules.existing_supply import SupplyRegister
 from rules.need import cohort_need
 from rules.offer import OfferData
 from rules.policy_data import Band, Policy
 from rules.result import RuleResult, Verdict
+from rules.terms import terms
 
 
 @dataclass(frozen=True)
@@ -58,19 +61,23 @@ def score_offer(
     policy: Policy,
     approved_units: Mapping[str, int] | None = None,
     housed: Mapping[str, int] | None = None,
+    register: SupplyRegister | None = None,
 ) -> OfferScore:
     """Score an offer. `approved_units` maps cohort codes to units in offers already
     approved, `housed` to people housed in vacancies of existing schemes (both
     reduce remaining need, as on the dashboard); without them only planned schemes
-    count."""
+    count. `register` is the existing-supply register (location, and whether the
+    shared-housing exception is already provided); without it neither is judged."""
     results = [
         rent_affordability(offer, policy),
-        shared_housing(offer, policy),
-        configuration(offer, policy),
+        shared_housing(offer, policy, register),
+        configuration(offer, policy, register),
         cohort_need(offer, policy, approved_units, housed),
         procurement(offer, policy),
-        location(offer, policy),
+        location(offer, policy, register),
         quality(offer, policy),
+        terms(offer, policy),
+        deliverability(offer, policy, approved_units, housed),
     ]
     weights = policy.scoring.weights
     total_weight = sum(weights.values())

@@ -8,6 +8,7 @@ every request, and can be told to answer the next few with an error status.
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -24,6 +25,10 @@ SERVICE_ID = "7c7a2a4e-39a4-4a16-9f2b-4c2f31a6e0d1"
 SECRET = "2f1d3b9e-8a5c-4e7f-b1d2-6c9a0e4f7b3a"
 API_KEY = f"offer_triage_test-{SERVICE_ID}-{SECRET}"
 TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+# The template for emails with a file: ((subject)), ((body)) and ((link_to_file)).
+ATTACHMENT_TEMPLATE_ID = "0b6d3c2e-5f8a-4d1b-9e7c-3a2f1d4c5b6a"
+# What prepare_upload gives a placeholder (Notify's "send a file by email").
+FILE_FIELDS = {"file", "filename", "confirm_email_before_download", "retention_period"}
 
 EMAIL_FIELDS = {
     "email_address",
@@ -154,11 +159,33 @@ def _check_body(path: str, headers: dict[str, str], raw: bytes, problems: list[s
         if not isinstance(body.get(name), str) or not body[name]:
             problems.append(f"{name} is a required string")
     personalisation = body.get("personalisation")
-    if not isinstance(personalisation, dict) or set(personalisation) != {"subject", "body"}:
-        problems.append("personalisation must have exactly subject and body")
-    elif not all(isinstance(value, str) for value in personalisation.values()):
+    placeholders = {"subject", "body"}
+    if body.get("template_id") == ATTACHMENT_TEMPLATE_ID:
+        placeholders.add("link_to_file")
+    if not isinstance(personalisation, dict) or set(personalisation) != placeholders:
+        problems.append(f"personalisation must have exactly {sorted(placeholders)}")
+        return body
+    upload = personalisation.pop("link_to_file", None)
+    if not all(isinstance(value, str) for value in personalisation.values()):
         problems.append("personalisation values must be strings")
+    if upload is not None:
+        _check_upload(upload, problems)
+        personalisation["link_to_file"] = upload
     return body
+
+
+def _check_upload(upload: Any, problems: list[str]) -> None:
+    """A file sent by email: base64 content and a filename with an extension."""
+    if not isinstance(upload, dict) or set(upload) - FILE_FIELDS or "file" not in upload:
+        problems.append("link_to_file is not a file prepared for upload")
+        return
+    try:
+        base64.b64decode(upload["file"], validate=True)
+    except (TypeError, ValueError):
+        problems.append("link_to_file: file is not base64")
+    filename = upload.get("filename")
+    if filename is not None and (not isinstance(filename, str) or "." not in filename):
+        problems.append("link_to_file: filename must include a file extension")
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -8,6 +8,8 @@ after-commit hook), so both build their connection from here.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import time
 import uuid
@@ -17,7 +19,7 @@ from typing import Any
 from celery import Celery
 from flask import Flask
 from kombu.transport import TRANSPORT_ALIASES, filesystem
-from kombu.utils.json import dumps
+from kombu.utils.json import dumps, loads
 
 # The one task queue; the worker consumes it and every publisher sends to it.
 QUEUE_DEFAULT = "triage"
@@ -28,17 +30,130 @@ TRANSPORT_ALIASES[EMBEDDED_SCHEME] = "triage.broker:FilesystemTransport"
 EMBEDDED_POLLING_SECONDS = 0.1
 # How long a reader waits for a control file another process is still writing.
 _TABLE_READ_ATTEMPTS = 100
+# The embedded broker's folder of messages fetched and not yet acknowledged, each
+# named "<holder>~<its name in the queue>"; the holder is "<pid>-<start time>".
+RESERVED = "reserved"
+HOLDER_SEPARATOR = "~"
+
+logger = logging.getLogger(__name__)
+
+
+def process_token(pid: int | None = None) -> str:
+    """This process (or `pid`) as "<pid>-<start time>": the start time (clock ticks
+    since boot, from /proc) tells a process from a later one given the same pid.
+    This process's is read once (a forked child has a pid of its own)."""
+    if pid is not None:
+        return f"{pid}-{_start_time(pid) or 0}"
+    own = os.getpid()
+    if own not in _OWN_TOKEN:
+        _OWN_TOKEN.clear()
+        _OWN_TOKEN[own] = f"{own}-{_start_time(own) or 0}"
+    return _OWN_TOKEN[own]
+
+
+_OWN_TOKEN: dict[int, str] = {}
+
+
+def _start_time(pid: int) -> str | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()
+    # After the command: state is field 3, start time field 22 (proc(5)).
+    if not fields or fields[0] == "Z":
+        return None  # a zombie: killed, not yet reaped
+    return fields[19] if len(fields) > 19 else None
+
+
+def holder_alive(token: str) -> bool:
+    """Whether the process a reserved file names still runs (and is that process,
+    not a later one with its pid)."""
+    pid, _, started = token.partition("-")
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    current = _start_time(int(pid))
+    if current is None:
+        # /proc unreadable (not Linux): the pid alone; a zombie reads as gone.
+        return not Path("/proc").is_dir()
+    return started in ("0", current)
 
 
 class FilesystemChannel(filesystem.Channel):
-    """kombu's filesystem channel, without its two half-written-file races.
+    """kombu's filesystem channel, without its two half-written-file races, and
+    holding a message until it is acknowledged.
 
     kombu creates a message file and then writes it, and a worker listing the
     folder in between read an empty file and stopped with "Unrecoverable error:
     JSONDecodeError". Here a message is written under a name the reader ignores
     (".part") and renamed into place, which is atomic on one file system. The
     exchange tables (control files) have the same gap between creating and
-    locking: an empty read there is tried again once the writer has finished."""
+    locking: an empty read there is tried again once the writer has finished.
+
+    kombu deletes a message file when a worker fetches it, so a worker killed
+    before it acknowledged the message (running it, or holding it unstarted: a
+    retry's countdown, a prefetched message) lost it. Here fetching moves the file
+    into the `reserved` folder under a name that says which process holds it; the
+    acknowledgement deletes it, a rejection or a warm shutdown puts the message
+    back as kombu does, and `restore_orphaned` puts back the messages of a process
+    that no longer exists (a visibility timeout that is "until the holder dies")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: dict[str, str] = {}
+
+    @property
+    def reserved_folder(self) -> str:
+        return str(Path(self.data_folder_in).parent / RESERVED)
+
+    def _get(self, queue: Any) -> Any:  # type: ignore[override]
+        wanted = f"{queue}.msg"
+        holder = process_token()
+        for filename in sorted(os.listdir(self.data_folder_in)):
+            if filename.partition(".")[2] != wanted:
+                continue
+            held = os.path.join(self.reserved_folder, f"{holder}{HOLDER_SEPARATOR}{filename}")
+            try:
+                # Atomic: of two workers listing the folder, one moves the file.
+                os.replace(os.path.join(self.data_folder_in, filename), held)
+            except OSError:
+                continue  # taken by another worker in the meantime
+            try:
+                with open(held, "rb") as file:
+                    payload = loads(file.read())
+            except (OSError, ValueError) as exc:
+                raise filesystem.ChannelError(f"Cannot read file {held!r}") from exc
+            tag = payload.get("properties", {}).get("delivery_tag")
+            if tag is not None:
+                self._held[tag] = held
+            return payload
+        raise filesystem.Empty()
+
+    def _release(self, delivery_tag: Any) -> None:
+        held = self._held.pop(delivery_tag, None)
+        if held is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(held)
+
+    def basic_ack(self, delivery_tag: Any, multiple: bool = False) -> None:
+        super().basic_ack(delivery_tag, multiple)
+        self._release(delivery_tag)
+
+    def basic_reject(self, delivery_tag: Any, requeue: bool = False) -> None:
+        super().basic_reject(delivery_tag, requeue)
+        self._release(delivery_tag)
+
+    def _restore(self, message: Any) -> None:
+        # Put back (a rejection with requeue, a warm shutdown): a new file in the
+        # queue, then the held one goes.
+        super()._restore(message)
+        self._release(message.delivery_tag)
 
     def _put(self, queue: Any, payload: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         name = f"{round(time.monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
@@ -95,7 +210,7 @@ def broker_options(app: Flask) -> dict[str, Any]:
             "unacked_restore_throttle": 1,
         }
     folder = Path(app.config["INSTANCE_DIR"]) / "broker"
-    for sub in ("queue", "processed", "control"):
+    for sub in ("queue", "processed", "control", RESERVED):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(folder / "queue"),
@@ -133,3 +248,67 @@ def publish(app: Flask, task_name: str, args: list[Any], task_id: str | None = N
     """Send one task, failing fast when the broker is down (the connection timeout
     bounds the wait): the outbox row stays unsent and is tried again."""
     publisher_app(app).send_task(task_name, args=args, task_id=task_id, retry=False)
+
+
+# --- Messages held by a dead worker (the embedded broker) ---------------------------
+
+
+def _folders(app: Flask) -> tuple[Path, Path]:
+    folder = Path(app.config["INSTANCE_DIR"]) / "broker"
+    return folder / "queue", folder / RESERVED
+
+
+def _orphans(app: Flask) -> list[Path]:
+    _queue, reserved = _folders(app)
+    if not reserved.is_dir():
+        return []
+    return [
+        path
+        for path in sorted(reserved.iterdir())
+        if HOLDER_SEPARATOR in path.name
+        and not holder_alive(path.name.partition(HOLDER_SEPARATOR)[0])
+    ]
+
+
+def has_orphaned(app: Flask) -> bool:
+    """Whether a dead process holds a message (a directory listing, for beat)."""
+    return embedded(app) and bool(_orphans(app))
+
+
+def restore_orphaned(app: Flask) -> list[str]:
+    """Put back in the queue each message held by a process that no longer exists,
+    under its old name (so it comes first); returns their task ids. Safe to run in
+    two processes at once: a rename succeeds once."""
+    if not embedded(app):
+        return []
+    queue, _reserved = _folders(app)
+    restored = []
+    for path in _orphans(app):
+        task_id = _task_id(path)
+        try:
+            os.replace(path, queue / path.name.partition(HOLDER_SEPARATOR)[2])
+        except FileNotFoundError:
+            continue  # another sweeper put it back first
+        logger.warning("Task %s held by a dead worker: put back in the queue", task_id)
+        if task_id:
+            restored.append(task_id)
+    return restored
+
+
+def task_ids_in_broker(app: Flask) -> set[str]:
+    """The task ids of every message in the embedded broker, queued or held: such a
+    task is not lost, whatever its delivery row says."""
+    if not embedded(app):
+        return set()
+    queue, reserved = _folders(app)
+    paths = [*queue.glob("*.msg"), *reserved.glob(f"*{HOLDER_SEPARATOR}*")]
+    return {task_id for path in paths if (task_id := _task_id(path))}
+
+
+def _task_id(path: Path) -> str | None:
+    try:
+        message = loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    task_id = message.get("headers", {}).get("id")
+    return str(task_id) if task_id else None

@@ -56,6 +56,9 @@ class Config:
     # ((subject)) and body ((body)). The key is a secret: from the environment only.
     NOTIFY_API_KEY: str | None = os.environ.get("NOTIFY_API_KEY")
     NOTIFY_TEMPLATE_ID: str | None = os.environ.get("NOTIFY_TEMPLATE_ID")
+    # For emails with a file (a meeting's calendar file): a template of
+    # ((subject)), ((body)) and ((link_to_file)), Notify's way of sending a file.
+    NOTIFY_ATTACHMENT_TEMPLATE_ID: str | None = os.environ.get("NOTIFY_ATTACHMENT_TEMPLATE_ID")
     NOTIFY_EMAIL_REPLY_TO_ID: str | None = os.environ.get("NOTIFY_EMAIL_REPLY_TO_ID")
     NOTIFY_BASE_URL: str = os.environ.get(
         "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
@@ -159,9 +162,10 @@ class Config:
     # task that kills its worker cannot come back forever): the offer shows
     # "scoring failed", the email "failed".
     TASK_MAX_DELIVERIES = int(os.environ.get("TASK_MAX_DELIVERIES", "5"))
-    # Embedded broker only (it loses a message its worker held when that worker is
-    # killed): a task started this long ago and unfinished, whose process is gone,
-    # is sent again; beat looks every ABANDONED_TASKS_INTERVAL_SECONDS.
+    # Embedded broker only: messages held by a worker that died are put back, and a
+    # task started this long ago and unfinished, whose process is gone and whose
+    # message is nowhere in the broker, is sent again; beat looks every
+    # ABANDONED_TASKS_INTERVAL_SECONDS.
     ABANDONED_TASK_SECONDS = float(os.environ.get("ABANDONED_TASK_SECONDS", "20"))
     ABANDONED_TASKS_INTERVAL_SECONDS = float(
         os.environ.get("ABANDONED_TASKS_INTERVAL_SECONDS", "10")
@@ -169,6 +173,15 @@ class Config:
     # Processes (prefork) per worker; Celery's default is one per core.
     WORKER_CONCURRENCY: int | None = (
         int(os.environ["WORKER_CONCURRENCY"]) if os.environ.get("WORKER_CONCURRENCY") else None
+    )
+    # Messages a worker fetches ahead, per process (workers/celery_app.py): unset,
+    # 4 on the embedded broker (which keeps them if the worker dies, and would
+    # otherwise poll for each next one) and 1 on Redis (which returns a dead
+    # worker's messages only after BROKER_VISIBILITY_TIMEOUT).
+    WORKER_PREFETCH_MULTIPLIER: int | None = (
+        int(os.environ["WORKER_PREFETCH_MULTIPLIER"])
+        if os.environ.get("WORKER_PREFETCH_MULTIPLIER")
+        else None
     )
     DELIVER_PENDING_EMAILS_INTERVAL_SECONDS = 60.0
     RESEND_STUCK_OFFERS_INTERVAL_SECONDS = 300.0

@@ -79,6 +79,15 @@ TRANSITIONS: dict[Action, Transition] = {
     # Issue 14: returned for changes to named sections; resubmitted, it is scored again.
     Action.REQUEST_CHANGES: Transition(REVIEWING, S.CHANGES_REQUESTED),
     Action.RESUBMIT: Transition(frozenset({S.CHANGES_REQUESTED}), S.SUBMITTED),
+    # Issue 14: meeting the council. While a meeting is being arranged the offer
+    # stays "meeting proposed"; each step is held to the version its author saw.
+    Action.REPROPOSE_MEETING: Transition(frozenset({S.MEETING_PROPOSED}), None),
+    Action.ACCEPT_MEETING: Transition(frozenset({S.MEETING_PROPOSED}), None),
+    Action.SUGGEST_MEETING_TIME: Transition(frozenset({S.MEETING_PROPOSED}), None),
+    Action.ACCEPT_SUGGESTED_TIME: Transition(frozenset({S.MEETING_PROPOSED}), None),
+    # Called off, or held (or not) and its outcome recorded: the review goes on.
+    Action.CANCEL_MEETING: Transition(frozenset({S.MEETING_PROPOSED}), S.UNDER_REVIEW),
+    Action.RECORD_MEETING_OUTCOME: Transition(frozenset({S.MEETING_PROPOSED}), S.UNDER_REVIEW),
 }
 DECISIONS = frozenset({Action.APPROVE, Action.DECLINE})
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from celery import Celery, Task
 from celery.schedules import crontab, schedstate, schedule
-from celery.signals import after_setup_logger, after_setup_task_logger
+from celery.signals import after_setup_logger, after_setup_task_logger, worker_ready
 from flask import Flask, has_app_context
 
 from triage import broker, log_filters
@@ -66,12 +66,38 @@ QUESTIONS: dict[str, Callable[[Flask], bool]] = {
 }
 
 
+@worker_ready.connect
+def restore_orphaned_messages(sender: Any = None, **_kwargs: Any) -> None:
+    """A worker starting on the embedded broker first puts back the messages a dead
+    worker held (started or not), so they run now rather than at the next sweep."""
+    flask_app = getattr(getattr(sender, "app", None), "flask_app", None)
+    if flask_app is not None:
+        broker.restore_orphaned(flask_app)
+
+
 @after_setup_logger.connect
 @after_setup_task_logger.connect
 def redact_worker_logs(logger: logging.Logger, **_kwargs: Any) -> None:
     """The worker's log handlers, set up by Celery when it starts, get the filter
     that keeps secrets and personal data out of the logs (triage.log_filters)."""
     log_filters.install(logger)
+
+
+# Messages fetched ahead per worker process on the embedded broker: each next one is
+# in hand when a task ends, instead of the next poll of the folder (up to
+# EMBEDDED_POLLING_SECONDS later, for every task). Held in the broker's reserved
+# folder, so a worker that dies loses none of them.
+EMBEDDED_PREFETCH = 4
+
+
+def prefetch_multiplier(app: Flask) -> int:
+    """WORKER_PREFETCH_MULTIPLIER, else 4 on the embedded broker and 1 on Redis,
+    where a dead worker's messages, fetched ahead or not, come back only after the
+    visibility timeout: with one, that is only the task it was running."""
+    configured = app.config.get("WORKER_PREFETCH_MULTIPLIER")
+    if configured:
+        return int(configured)
+    return EMBEDDED_PREFETCH if broker.embedded(app) else 1
 
 
 def make_celery(app: Flask) -> Celery:
@@ -99,7 +125,7 @@ def make_celery(app: Flask) -> Celery:
         # the process running it dies, so no work is lost with a worker.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
+        worker_prefetch_multiplier=prefetch_multiplier(app),
         worker_cancel_long_running_tasks_on_connection_loss=True,
         task_serializer="json",
         accept_content=["json"],

@@ -164,7 +164,7 @@ def deliver_email(self: Any, email_id: int) -> None:
     one (the backend refused the email for good) is already recorded on the row as
     failed, so the task ends there and nothing tries it again."""
     try:
-        emails.deliver(email_id)
+        emails.deliver(email_id, task_id=self.request.id)
     except emails.PermanentEmailFailure as error:
         logger.warning("Email %s failed for good: %s", email_id, error)
 

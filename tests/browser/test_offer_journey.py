@@ -215,6 +215,10 @@ def test_a_submitter_completes_and_submits_an_offer_in_chromium(page: Page, tmp_
     labelled("Postcode").fill("le1 6zg")
     save_and_continue()
 
+    on_page("Confidential address")
+    choose("Must the address be kept confidential?", "No")
+    save_and_continue()
+
     on_page("Development and planning")
     choose("Type of development", "New build")
     choose("Planning permission", "Granted")
@@ -234,6 +238,17 @@ def test_a_submitter_completes_and_submits_an_offer_in_chromium(page: Page, tmp_
     date.get_by_label("Day").fill("1")
     date.get_by_label("Month").fill("9")
     date.get_by_label("Year").fill("2027")
+    save_and_continue()
+
+    # Issue 13: the site and the capital sought (Right to Buy receipts: their share).
+    on_page("The site and capital funding")
+    choose("Do you have the site?", "Owned")
+    group("What capital funding are you seeking?").get_by_label(
+        "Right to Buy receipts from the council"
+    ).check()
+    labelled(
+        "If Right to Buy receipts, for what share of the scheme’s capital cost, as a percentage?"
+    ).fill("20")
     save_and_continue()
     expect(task_status("1. Property and location")).to_have_text("Completed")
 
@@ -256,16 +271,23 @@ def test_a_submitter_completes_and_submits_an_offer_in_chromium(page: Page, tmp_
         labelled("What is the most people who share a bathroom or kitchen?").fill("1")
         save_and_continue()
 
+    # Issue 13: each unit type's accessibility (the ground floor only: no lift).
+    for unit, count, wheelchair in (("Studio", "2", "0"), ("1-bedroom flat", "8", "2")):
+        on_page("Accessibility of these homes")
+        expect(page.locator(".govuk-caption-l")).to_have_text(f"Design: {unit}")
+        labelled("How many are wheelchair accessible?").fill(wheelchair)
+        labelled("How many are fully adapted?").fill("1" if wheelchair != "0" else "0")
+        labelled("How many have level access?").fill("2")
+        labelled("How many are on an upper floor served by a lift?").fill("0")
+        labelled("How many have assistive technology fitted?").fill(count)
+        save_and_continue()
+
     on_page("Shared facilities")
     choose("Is there a communal space for tenants?", "Yes")
     choose("Is there a staff office or communal resource space?", "Yes")
-    choose("Is assistive technology fitted?", "Yes")
-    choose("Is there a lift?", "No")
     save_and_continue()
 
-    on_page("Accessibility")
-    labelled("How many units are wheelchair accessible?").fill("2")
-    labelled("How many units are fully adapted?").fill("1")
+    on_page("Accessibility standard")
     choose(
         "Which accessibility standard do the homes meet?",
         "M4(2) accessible and adaptable dwellings",
@@ -288,6 +310,22 @@ def test_a_submitter_completes_and_submits_an_offer_in_chromium(page: Page, tmp_
     on_page("Age range")
     labelled("Youngest age").fill("18")
     labelled("Oldest age").fill("64")
+    save_and_continue()
+
+    # Issue 13: in CORE's terms.
+    on_page("Length of stay and tenancy")
+    choose(
+        "How long are tenants expected to stay?",
+        "Medium stay: more than one year, with an expectation to move on",
+    )
+    choose("What will tenants have?", "Assured shorthold tenancy")
+    save_and_continue()
+
+    on_page("Client groups and support level")
+    group("Which client groups are the homes for?").get_by_label(
+        "People with mental health problems"
+    ).check()
+    choose("What level of support is given?", "High level: intensive staffing 24 hours a day")
     save_and_continue()
     expect(task_status("3. Who it is for")).to_have_text("Completed")
 
@@ -312,9 +350,34 @@ def test_a_submitter_completes_and_submits_an_offer_in_chromium(page: Page, tmp_
     )
     save_and_continue()
 
+    # Issue 13: a lease to a provider brings its terms; voids shared bring theirs.
     on_page("Leasing, management and voids")
-    choose("How will the homes be leased or managed?", "The landlord manages the homes itself")
-    choose("Are you asking the council to cover the cost of empty homes (voids)?", "No")
+    choose("How will the homes be leased or managed?", "Leased to a registered provider or charity")
+    save_and_continue()
+
+    on_page("Lease or management terms")
+    labelled("How many years does the lease or management agreement run for?").fill("10")
+    choose("Is there a break clause?", "Yes")
+    labelled("If there is a break clause, after how many years can it be used?").fill("5")
+    choose("Who does the repairs?", "The landlord")
+    save_and_continue()
+
+    on_page("Empty homes (voids)")
+    choose(
+        "Who will pay the rent and charges of a home while it is empty (a void)?",
+        "Shared between the council and the landlord or provider",
+    )
+    save_and_continue()
+
+    on_page("What the council would pay for empty homes")
+    choose(
+        "From when would the council pay for an empty home?",
+        "After a home has been empty for a number of weeks",
+    )
+    labelled("If after a number of weeks, how many weeks empty?").fill("4")
+    choose("At what rate would the council pay?", "A percentage of the rent and charges")
+    labelled("If a percentage, what percentage of the rent and charges?").fill("50")
+    labelled("For how many months in all would the council pay for empty homes?").fill("12")
     save_and_continue()
 
     # Issue 13: the rent type and the council's nomination rights.
@@ -386,7 +449,14 @@ def test_a_submitter_completes_and_submits_an_offer_in_chromium(page: Page, tmp_
     save_and_continue()
     on_page("Check your answers before submitting your offer", "after a change")
     expect(site_area).to_contain_text("0.3 hectares")
-    for answer in ("LE1 6ZG", "1 September 2027", "£135.50", "£150.00", "Riverside Care"):
+    for answer in (
+        "LE1 6ZG",
+        "1 September 2027",
+        "£135.50",
+        "£150.00",
+        "Riverside Care",
+        "After 4 weeks empty, at 50% of the rent and charges, for 12 months",
+    ):
         expect(main).to_contain_text(answer)
     expect(main.get_by_role("link", name="floor-plan.png")).to_be_visible()
     click_button("Continue to the declaration")

@@ -38,7 +38,8 @@ from tests.integration.test_scoring_faults import (
 )
 from tests.servers import RedisServer
 from triage import db
-from triage.models import Offer, TaskDelivery
+from triage.models import EmailMessage, Offer, TaskDelivery
+from triage.models.email import EmailStatus
 from triage.models.offers import OfferStatus
 
 __all__ = ["stoppable_postgres"]
@@ -211,24 +212,45 @@ def test_redis_restarted_under_a_sustained_load_every_offer_ends_scored_once(
     services: Services,
     settings: dict[str, str],
 ) -> None:
-    """The issue asks for 50 tasks over 2 minutes; 30 offers (60 tasks with their
-    acknowledgement emails) over about 30 seconds keeps CI's run short and still
-    has submissions before, during and after the outage."""
+    """As the issue asks: a sustained load over 2 minutes, 50 offers (50 score
+    tasks and 50 acknowledgement emails), one every 2.4 s, with Redis stopped for
+    20 s a third of the way in: submissions before, during and after the outage
+    all end scored once, and every email sent once."""
     app = publishing_app
     worker = services.worker("worker", settings, concurrency=2)
     wait_until_ready(worker)
     offer_ids: list[int] = []
     account = factories.submitter()
     started = time.monotonic()
-    for number in range(30):
-        if number == 10:
+    for number in range(SUSTAINED_OFFERS):
+        if number == SUSTAINED_OFFERS // 3:
             redis_server.stop()
-        if number == 15:
+        if number == SUSTAINED_OFFERS // 3 + 8:  # about 20 s later
             redis_server.start()
         offer_ids.append(submit_offer(app, account).id)
-        time.sleep(max(0.0, started + number + 1 - time.monotonic()))
+        time.sleep(max(0.0, started + (number + 1) * SUSTAINED_GAP - time.monotonic()))
 
     why = explain(app, offer_ids, redis_server, services)
     wait_for(lambda: all_scored(app, offer_ids), TIMEOUT, interval=0.5, message=why)
     assert scoring_state(app, offer_ids) == dict.fromkeys(offer_ids, SCORED_ONCE)
+    wait_for(lambda: emails_sent(app, offer_ids), TIMEOUT, interval=0.5, message=why)
     assert worker.running, worker.describe()
+
+
+# 50 offers over 2 minutes (issue 16).
+SUSTAINED_OFFERS = 50
+SUSTAINED_GAP = 2.4
+
+
+def emails_sent(app: Flask, offer_ids: list[int]) -> bool:
+    """Every offer's acknowledgement email is sent, each on its first attempt (none
+    sent twice: a send is recorded before the row could be claimed again)."""
+    keys = [f"offer-acknowledgement:{offer_id}" for offer_id in offer_ids]
+    with app.app_context():
+        rows = db.session.execute(
+            select(EmailMessage.status, EmailMessage.attempts).where(
+                EmailMessage.idempotency_key.in_(keys)
+            )
+        ).all()
+        db.session.rollback()
+    return len(rows) == len(keys) and all(row == (EmailStatus.SENT, 1) for row in rows)

@@ -5,13 +5,15 @@ bounded number of deliveries, as on Redis/PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests import factories
 from tests.integration.helpers import (
@@ -23,9 +25,10 @@ from tests.integration.helpers import (
     submit_offer,
     wait_for,
 )
-from triage import create_app, db
+from triage import broker, clock, create_app, db
+from triage.broker import RESERVED
 from triage.config import Test
-from triage.models import Offer, OfferScore, TaskDelivery
+from triage.models import Offer, OfferScore, OutboxMessage, TaskDelivery
 from triage.models.offers import OfferStatus
 
 pytestmark = pytest.mark.integration
@@ -156,5 +159,65 @@ def test_a_worker_killed_while_it_holds_a_task_does_not_lose_it(
         interval=0.2,
         message=lambda: f"{deliveries_of(embedded_app)}\n{services.describe()}",
     )
-    assert "held by a dead worker: sent again" in replacement.log()
+    # The killed worker's message was still held in the broker: put back at once.
+    assert "held by a dead worker: put back in the queue" in replacement.log()
     assert deliveries_of(embedded_app) == []  # finished
+    assert not broker.has_orphaned(embedded_app)
+
+
+def held(app: Flask, task_id: str) -> bool:
+    """Whether a worker holds (fetched, not yet acknowledged) the message of `task_id`."""
+    found = []
+    for path in (Path(app.config["INSTANCE_DIR"]) / "broker" / RESERVED).iterdir():
+        with contextlib.suppress(OSError, ValueError):  # acknowledged meanwhile
+            found.append(json.loads(path.read_text())["headers"]["id"])
+    return task_id in found
+
+
+def test_a_worker_killed_holding_a_task_it_had_not_started_does_not_lose_it(
+    embedded_app: Flask, embedded_env: dict[str, str], services: Services
+) -> None:
+    """A message a worker fetched and holds without starting it (here a retry's
+    countdown; a prefetched message alike) leaves no delivery row: the broker
+    itself keeps it until the task is acknowledged, so the worker's death does
+    not lose it and no 10-minute sweep is needed."""
+    embedded_app.config["PUBLISH_AFTER_COMMIT"] = False
+    offer = submit_offer(embedded_app, factories.submitter())
+    with embedded_app.app_context():
+        # The score task is published here, to run 20 s from now; its outbox row is
+        # marked sent so that the relay leaves it alone.
+        (task_id,) = db.session.scalars(
+            select(OutboxMessage.task_id).where(OutboxMessage.task_name == "offers.score")
+        ).all()
+        broker.publisher_app(embedded_app).send_task(
+            "offers.score", args=[offer.id], task_id=task_id, countdown=20
+        )
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.task_id == task_id)
+            .values(sent_at=clock.now())
+        )
+        db.session.commit()
+    doomed = services.worker("doomed", embedded_env)
+    wait_for(lambda: held(embedded_app, task_id), TIMEOUT, interval=0.1, message=doomed.describe)
+    doomed.kill()
+    # Held, never started: no delivery row says anything about it.
+    assert [row for row in deliveries_of(embedded_app) if row[0] == "offers.score"] == []
+    assert held(embedded_app, task_id)
+    assert state(embedded_app, offer.id)[:2] == (OfferStatus.SUBMITTED, 0)
+
+    replacement = services.worker("replacement", embedded_env)
+    wait_for(
+        lambda: state(embedded_app, offer.id)[:2] == (OfferStatus.SCORED, 1),
+        # "Within about a minute" (issue 16): put back as the worker starts, run
+        # when its countdown is over.
+        60,
+        interval=0.2,
+        message=lambda: f"{deliveries_of(embedded_app)}\n{services.describe()}",
+    )
+    assert "held by a dead worker: put back in the queue" in replacement.log()
+    wait_for(lambda: not held(embedded_app, task_id), 10, message=replacement.describe)
+    assert not broker.has_orphaned(embedded_app)
+    # Delivered once (its row finished), scored once.
+    assert [row for row in deliveries_of(embedded_app) if row[0] == "offers.score"] == []
+    assert state(embedded_app, offer.id)[:2] == (OfferStatus.SCORED, 1)

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from tests import factories
 from tests.dashboard.test_stage_times import DASHBOARD, known_histories, stages_table
 from tests.factories import soup
+from tests.queue import test_queue_order as queue_order
 from triage import db
 from triage.models import Offer
 from workers import tasks
@@ -59,3 +60,21 @@ def test_pages_follow_one_another_on_postgresql(
     ]
     expected = [references[offer_id] for offer_id in (ids[1], ids[3], ids[4], ids[0], ids[2])]
     assert [ref for page in shown for ref in page] == expected
+
+
+# The sorted queue on PostgreSQL, which places NULLs the other way round from
+# SQLite unless told, and plans the pages counted back from the end its own way.
+mixed_queue = queue_order.mixed_queue
+
+
+@pytest.mark.parametrize(("column", "descending"), queue_order.ORDERS)
+def test_each_sort_runs_one_way_and_pages_follow_on_postgresql(
+    app: Flask, mixed_queue: list[int], column: str, descending: bool
+) -> None:
+    queue_order.test_every_page_together_is_the_whole_queue_in_order(
+        app, mixed_queue, column, descending
+    )
+    if column not in ("assigned", "status", "submitted"):
+        queue_order.test_a_sorted_column_runs_one_way_with_offers_without_a_value_last(
+            app, mixed_queue, column, descending
+        )

@@ -257,3 +257,52 @@ def test_staff_are_warned_when_the_organisation_may_be_registered_twice(
     # The submitter is never told.
     owner = factories.signed_in_client(app, other_submitter)
     assert "possible-duplicate-organisation" not in owner.get(f"/offers/{offer.id}").text
+
+
+def test_a_unit_type_added_when_the_design_is_returned_gets_its_rent_pages_too(
+    app, submitter, submitter_client, commissioner, staff_client
+):
+    """Only the design was returned; the submitter adds studios. Their rent and
+    charges sit in the rent section, which was not returned: they can be answered
+    (and must be) before resubmitting, and other rent pages stay closed."""
+    offer_id = _under_review(app, submitter, commissioner)
+    assert _request(staff_client, offer_id, ["design"], "Add some studios.").status_code == 302
+    counts = submit_form(
+        submitter_client,
+        f"/offers/{offer_id}/changes/questions/units",
+        {"one_bed": "6", "studio": "2"},
+    )
+    assert counts.status_code == 302
+    # The studios' rent is asked for on the resubmit page, and the offer cannot
+    # be resubmitted without it.
+    resubmit = submitter_client.get(f"/offers/{offer_id}/resubmit")
+    assert "Complete the section: Rent and charges" in error_summary(resubmit)
+    charges = f"/offers/{offer_id}/changes/questions/unit-charges/studio"
+    page = soup(resubmit)
+    assert page.find("a", href=f"{charges}?return=resubmit") is not None
+    # The one-bedroom flats' rent, and the landlord, were not returned: no change link.
+    assert (
+        page.find(
+            "a", href=f"/offers/{offer_id}/changes/questions/unit-charges/one_bed?return=resubmit"
+        )
+        is None
+    )
+    refused = submitter_client.get(f"/offers/{offer_id}/changes/questions/unit-charges/one_bed")
+    assert refused.location == f"/offers/{offer_id}"
+
+    assert submitter_client.get(charges).status_code == 200
+    saved = submit_form(
+        submitter_client,
+        charges,
+        {
+            "core_rent_pence": "140.00",
+            "eligible_service_charge_pence": "30.00",
+            "ineligible_service_charge_pence": "10.00",
+            "ineligible_charges_cover": "Heating",
+            "intensive_housing_management_pence": "0",
+        },
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        stored = db.session.get(Offer, offer_id)
+        assert stored.unit_type("studio").core_rent_pence == 140_00

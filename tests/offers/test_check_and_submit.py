@@ -48,11 +48,13 @@ def test_check_answers_of_a_complete_offer_leads_to_the_declaration(submitter_cl
 def test_check_answers_shows_answers_that_no_longer_agree(submitter_client, submitter):
     offer = factories.complete_offer(submitter, units_wheelchair_accessible=20)
     response = submitter_client.get(f"/offers/{offer.id}/check-answers")
+    # Accessibility is counted per unit type (issue 13).
     assert error_summary(response) == [
-        "Wheelchair accessible units (20) must be no more than the 8 units in the offer"
+        "1-bedroom flat: wheelchair accessible homes (20) must be no more than the 8 homes "
+        "of this type"
     ]
     link = soup(response).select_one(".govuk-error-summary a")
-    assert link["href"] == f"/offers/{offer.id}/questions/accessibility"
+    assert link["href"] == f"/offers/{offer.id}/questions/unit-access/one_bed"
     # The declaration cannot be reached around the problem.
     response = submitter_client.get(f"/offers/{offer.id}/declaration")
     assert response.location == f"/offers/{offer.id}/check-answers"

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from rules.offer import UnitKind, label
+from rules.offer import KIND_BEDROOMS, UnitKind, label
 from rules.policy_data import current_policy
 from tests import factories
 from tests.factories import answer, heading, question_url, soup, text
 from tests.web.checks import summary_text
-from triage.models import OfferCohort
+from triage.models import OfferCohort, OfferUnitType
 from triage.offers.pages import PAGES_BY_KEY
 
 
@@ -86,36 +86,72 @@ CASES = [
             {"own_bathroom": ["no"], "own_kitchen": ["yes"], "most_people_sharing": ["2"]},
         )
         for kind in UnitKind
+        if KIND_BEDROOMS[kind] is not None
+    ),
+    # Issue 13: a house, a bungalow or a flat of 4 or more says its bedrooms.
+    *(
+        Case(
+            f"unit-facilities/{kind.value}",
+            {
+                "own_bathroom": "yes",
+                "own_kitchen": "yes",
+                "most_people_sharing": "1",
+                "bedrooms": "4",
+            },
+            [f"{label(kind)}: facilities Bedrooms: 4. Own bathroom: Yes."],
+            {"bedrooms": ["4"]},
+        )
+        for kind in UnitKind
+        if KIND_BEDROOMS[kind] is None
+    ),
+    # Issue 13: accessibility per unit type (the units page gives each type 4 homes).
+    *(
+        Case(
+            f"unit-access/{kind.value}",
+            {
+                "wheelchair_accessible": "2",
+                "fully_adapted": "1",
+                "level_access": "1",
+                "lift": "3",
+                "assistive_technology": "0",
+            },
+            [
+                f"{label(kind)}: accessibility Of 4: wheelchair accessible 2, fully adapted 1, "
+                "level access 1, upper floor with a lift 3, assistive technology 0"
+            ],
+            {"wheelchair_accessible": ["2"], "lift": ["3"], "assistive_technology": ["0"]},
+        )
+        for kind in UnitKind
     ),
     Case(
         "shared-facilities",
-        {
-            "communal_space": "yes",
-            "staff_office": "no",
-            "assistive_technology": "yes",
-            "lift": "no",
-        },
-        [
-            "Communal space Yes",
-            "Staff office or communal resource space No",
-            "Assistive technology Yes",
-            "Lift No",
-        ],
-        {"staff_office": ["no"], "lift": ["no"]},
+        {"communal_space": "yes", "staff_office": "no"},
+        ["Communal space Yes", "Staff office or communal resource space No"],
+        {"staff_office": ["no"]},
     ),
     Case(
         "accessibility",
+        {"accessibility_standard": "m4_3"},
+        ["M4(3) wheelchair user dwellings"],
+        {"accessibility_standard": ["m4_3"]},
+    ),
+    # Issue 13: a dispersed scheme's addresses.
+    Case(
+        "addresses",
         {
-            "units_wheelchair_accessible": "3",
-            "units_fully_adapted": "0",
-            "accessibility_standard": "m4_3",
+            "address_1": "1 High Street",
+            "postcode_1": "le2 0ab",
+            "units_1": "2",
+            "address_2": "4 Low Road\r\nBelgrave",
+            "postcode_2": "LE4 1XY",
+            "units_2": "3",
         },
-        [
-            "Wheelchair accessible units 3",
-            "Fully adapted units 0",
-            "M4(3) wheelchair user dwellings",
-        ],
-        {"units_wheelchair_accessible": ["3"], "units_fully_adapted": ["0"]},
+        ["1 High Street, LE2 0AB: 2 units", "4 Low Road, Belgrave, LE4 1XY: 3 units"],
+        {"postcode_1": ["LE2 0AB"], "units_2": ["3"]},
+        offer={
+            "configuration": "self_contained_dispersed",
+            "unit_types": [OfferUnitType(kind="one_bed", count=5)],
+        },
     ),
     Case(
         "cohorts",
@@ -171,9 +207,129 @@ CASES = [
     ),
     Case(
         "management",
-        {"lease_model": "managing_agent", "council_asked_to_cover_voids": "yes"},
-        ["Lease or management Managed by a managing agent", "Council asked to cover voids Yes"],
-        {"lease_model": ["managing_agent"], "council_asked_to_cover_voids": ["yes"]},
+        {"lease_model": "managing_agent"},
+        ["Lease or management Managed by a managing agent"],
+        {"lease_model": ["managing_agent"]},
+    ),
+    # Issue 13: the offer's terms.
+    Case(
+        "confidential-address",
+        {"confidential_address": "yes"},
+        ["Address kept confidential Yes"],
+        {"confidential_address": ["yes"]},
+    ),
+    Case(
+        "site-and-funding",
+        {
+            "site_status": "under_option",
+            "capital_funding": ["right_to_buy_receipts", "homes_england"],
+            "right_to_buy_percent": "30",
+        },
+        [
+            "The site Under option or contract to buy",
+            "Capital funding sought Right to Buy receipts from the council (30% of the capital "
+            "cost), Homes England grant",
+        ],
+        {
+            "capital_funding": ["right_to_buy_receipts", "homes_england"],
+            "right_to_buy_percent": ["30"],
+        },
+    ),
+    Case(
+        "site-and-funding",
+        {"site_status": "not_yet_found", "capital_funding": ["none"], "right_to_buy_percent": "9"},
+        ["The site Not yet found", "Capital funding sought None"],
+        # "None" is shown ticked again; a share for RTB receipts not sought is not kept.
+        {"capital_funding": ["none"], "right_to_buy_percent": [""]},
+    ),
+    Case(
+        "length-of-stay",
+        {"intended_stay": "medium_stay", "tenancy_type": "licence"},
+        [
+            "Intended length of stay Medium stay: more than one year, with an expectation to "
+            "move on",
+            "Tenancy Licence agreement",
+        ],
+        {"intended_stay": ["medium_stay"], "tenancy_type": ["licence"]},
+    ),
+    Case(
+        "client-groups",
+        {"client_groups": ["mental_health", "offenders"], "support_level": "medium_level"},
+        [
+            "Client groups (CORE) Offenders and people at risk of offending",
+            "People with mental health problems",
+            "Level of support Medium level",
+        ],
+        {"client_groups": ["mental_health", "offenders"], "support_level": ["medium_level"]},
+    ),
+    Case(
+        "lease-terms",
+        {
+            "lease_years": "25",
+            "break_clause": "yes",
+            "break_clause_after_years": "5",
+            "repairs_by": "provider_repairs",
+        },
+        [
+            "Length of the lease or agreement 25 years",
+            "Break clause Yes, after 5 years",
+            "Repairs done by The provider",
+        ],
+        {"lease_years": ["25"], "break_clause": ["yes"], "break_clause_after_years": ["5"]},
+        offer={"lease_model": "lease_to_provider"},
+    ),
+    Case(
+        "lease-terms",
+        {
+            "lease_years": "3",
+            "break_clause": "no",
+            "break_clause_after_years": "2",
+            "repairs_by": "shared_repairs",
+        },
+        ["Break clause No", "Shared between the landlord and the provider"],
+        # The years before a break the agreement does not have are not kept.
+        {"break_clause": ["no"], "break_clause_after_years": [""]},
+        offer={"lease_model": "managing_agent"},
+    ),
+    Case(
+        "voids",
+        {"void_payer": "shared_cost"},
+        ["Who pays for empty homes Shared between the council and the landlord or provider"],
+        {"void_payer": ["shared_cost"]},
+    ),
+    Case(
+        "void-terms",
+        {
+            "voids_from": "after_weeks_empty",
+            "voids_from_weeks": "6",
+            "void_rate_basis": "pounds_per_week",
+            "void_rate_percent": "40",
+            "void_rate_pence_per_week": "95.5",
+            "void_cover_months": "18",
+        },
+        [
+            "The council’s terms for empty homes After 6 weeks empty, at £95.50 a week for "
+            "each empty home, for 18 months"
+        ],
+        {"void_rate_pence_per_week": ["95.50"], "void_rate_percent": [""]},
+        offer={"void_payer": "council_pays"},
+    ),
+    Case(
+        "void-terms",
+        {
+            "voids_from": "from_handover",
+            "voids_from_weeks": "6",
+            "void_rate_basis": "percent_of_rent",
+            "void_rate_percent": "100",
+            "void_rate_pence_per_week": "",
+            "void_cover_months": "1",
+        },
+        [
+            "The council’s terms for empty homes From handover, at 100% of the rent and "
+            "charges, for 1 month"
+        ],
+        {"voids_from_weeks": [""], "void_rate_percent": ["100"]},
+        offer={"void_payer": "shared_cost"},
     ),
     Case(
         "cqc-registration",
@@ -271,15 +427,19 @@ def test_save_and_continue_walks_through_a_section_then_back_to_the_task_list(
     offer = factories.draft_offer(submitter)
     steps = [
         ("name-and-address", {"name": "A", "address": "B", "postcode": "LE1 6ZG"}),
+        ("confidential-address", {"confidential_address": "no"}),
         ("development", {"development_type": "new_build", "planning_status": "granted"}),
         ("site-area", {"site_area_hectares": ""}),
         ("date-available", {"date_available": ["1", "9", "2027"]}),
+        ("site-and-funding", {"site_status": "owned", "capital_funding": ["none"]}),
     ]
     locations = [answer(submitter_client, offer.id, key, data).location for key, data in steps]
     assert locations == [
+        question_url(offer.id, "confidential-address"),
         question_url(offer.id, "development"),
         question_url(offer.id, "site-area"),
         question_url(offer.id, "date-available"),
+        question_url(offer.id, "site-and-funding"),
         f"/offers/{offer.id}",
     ]
     task_list = text(submitter_client.get(f"/offers/{offer.id}"))
@@ -399,7 +559,7 @@ def test_a_section_link_skips_answered_pages_and_documents_opens_the_upload_page
 ):
     offer = factories.draft_offer(submitter, name="A", address="B", postcode="LE1 6ZG")
     response = submitter_client.get(f"/offers/{offer.id}/sections/property")
-    assert response.location == question_url(offer.id, "development")
+    assert response.location == question_url(offer.id, "confidential-address")
     response = submitter_client.get(f"/offers/{offer.id}/sections/documents")
     assert response.location == f"/offers/{offer.id}/documents"
     assert submitter_client.get(f"/offers/{offer.id}/sections/nowhere").status_code == 404

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests import factories
+from tests.offers.terms_rules import TERMS_RULES
 from tests.web.answers import offer_overrides, valid
 from tests.web.checks import refused_and_kept
 
@@ -129,39 +130,62 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         {"staff_office": None},
         "Select yes if there is a staff office or communal resource space",
     ),
-    (
-        "shared-facilities",
-        {"assistive_technology": "true"},
-        "Select yes if assistive technology is fitted",
-    ),
-    ("shared-facilities", {"lift": "1"}, "Select yes if there is a lift"),
-    # Accessibility
-    (
-        "accessibility",
-        {"units_wheelchair_accessible": ""},
-        "Enter how many units are wheelchair accessible, or 0",
-    ),
-    (
-        "accessibility",
-        {"units_fully_adapted": ""},
-        "Enter how many units are fully adapted, or 0",
-    ),
+    # Accessibility standard
     ("accessibility", {"accessibility_standard": None}, "Select the accessibility standard"),
     ("accessibility", {"accessibility_standard": "m4_9"}, "Select the accessibility standard"),
+    # Accessibility of each unit type's homes (issue 13): 8 one-bedroom flats
     (
-        "accessibility",
-        {"units_wheelchair_accessible": "9"},
-        "Wheelchair accessible units must be 8 or fewer, the number of units in the offer",
+        "unit-access/one_bed",
+        {"wheelchair_accessible": ""},
+        "Enter how many of these homes are wheelchair accessible, or 0",
     ),
     (
-        "accessibility",
-        {"units_fully_adapted": "9"},
-        "Fully adapted units must be 8 or fewer, the number of units in the offer",
+        "unit-access/one_bed",
+        {"fully_adapted": "some"},
+        "Fully adapted homes must be a whole number, like 12",
     ),
     (
-        "accessibility",
-        {"units_wheelchair_accessible": "-2"},
-        "Wheelchair accessible units must be 0 or more",
+        "unit-access/one_bed",
+        {"level_access": ""},
+        "Enter how many of these homes have level access, or 0",
+    ),
+    (
+        "unit-access/one_bed",
+        {"lift": None},
+        "Enter how many of these homes are on an upper floor served by a lift, or 0",
+    ),
+    (
+        "unit-access/one_bed",
+        {"assistive_technology": "-1"},
+        "Homes with assistive technology must be 0 or more",
+    ),
+    (
+        "unit-access/one_bed",
+        {"wheelchair_accessible": "9"},
+        "Wheelchair accessible homes must be 8 or fewer, the number of 1-bedroom flats in "
+        "the offer",
+    ),
+    (
+        "unit-access/one_bed",
+        {"fully_adapted": "9"},
+        "Fully adapted homes must be 8 or fewer, the number of 1-bedroom flats in the offer",
+    ),
+    (
+        "unit-access/one_bed",
+        {"level_access": "5", "lift": "4"},
+        "Homes with level access and homes served by a lift must add up to 8 or fewer: "
+        "a home is one or the other",
+    ),
+    # A dispersed scheme's addresses (issue 13): 8 units in the offer
+    ("addresses", {"address_2": ""}, "Enter the address"),
+    ("addresses", {"postcode_1": "LE1"}, "Enter a real postcode, like LE1 6ZG"),
+    ("addresses", {"units_2": "0"}, "Units at this address must be 1 or more"),
+    ("addresses", {"units_1": "three"}, "Units at this address must be a whole number, like 12"),
+    (
+        "addresses",
+        {"units_2": "4"},
+        "The units at each address must add up to 8, the number of units in the offer "
+        "(they add up to 7)",
     ),
     # Who the homes are for
     ("cohorts", {"cohorts": None}, "Select who the homes are for"),
@@ -293,11 +317,6 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         {"lease_model": "other", "lease_model_other": "a" * 501},
         "Description of the arrangement must be 500 characters or fewer",
     ),
-    (
-        "management",
-        {"council_asked_to_cover_voids": None},
-        "Select yes if you are asking the council to cover voids",
-    ),
     # Care and support
     ("care", {"care_provided": None}, "Select yes if the offer includes care and support"),
     ("care", {"care_provided": "perhaps"}, "Select yes if the offer includes care and support"),
@@ -334,6 +353,10 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "Cost per person must be £20,000.00 or less",
     ),
 ]
+
+
+# The offer's terms pages (issue 13).
+RULES += TERMS_RULES
 
 
 def _rule_id(rule: tuple[str, dict[str, Any], str]) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests import factories
 from tests.factories import soup, submit_form
 from triage import db
-from triage.models import Offer, User
+from triage.models import AuditEvent, Offer, User
 from triage.services import decisions
 from triage.workflow import DeclineConcern
 
@@ -95,3 +95,21 @@ def test_a_deleted_draft_is_gone_but_a_withdrawn_offer_stays(app, submitter_clie
     tags = _tags(submitter_client)
     assert "Gone Soon" not in tags
     assert tags["Withdrawn Place"] == ("Withdrawn", ["govuk-tag", "govuk-tag--grey"])
+
+
+def test_opening_your_own_deleted_draft_is_a_404_that_is_not_recorded_as_refused(
+    app, submitter_client, submitter, other_submitter
+):
+    """A deleted draft is gone, but it was the organisation's own: no "access
+    refused" event (audit noise). Another organisation's offer still is one."""
+    draft = factories.draft_offer(submitter, name="Gone Soon")
+    submit_form(submitter_client, f"/offers/{draft.id}/withdraw", {})
+    refused = {"action": "access_refused"}
+    before = factories.count(AuditEvent, **refused)
+    for url in (f"/offers/{draft.id}", f"/offers/{draft.id}/documents"):
+        assert submitter_client.get(url).status_code == 404
+    assert factories.count(AuditEvent, **refused) == before
+
+    stranger = factories.signed_in_client(app, other_submitter)
+    assert stranger.get(f"/offers/{draft.id}").status_code == 404
+    assert factories.count(AuditEvent, **refused) == before + 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from rules.existing_supply import RegisteredScheme, SupplyRegister
 from rules.offer import OfferData
 from rules.policy_data import POLICY_DIR, Policy, load_policy
 from rules.tenant import TenantProfile
@@ -67,8 +68,10 @@ def make_offer(**overrides: Any) -> OfferData:
         landlord_type="registered_provider",
         landlord_provides_care_support_or_supervision=True,
         lease_model="landlord_manages",
-        council_asked_to_cover_voids=False,
+        void_payer="landlord_or_provider",
     )
+    if "council_asked_to_cover_voids" in overrides:  # the yes/no of formats 1 and 2
+        del values["void_payer"]
     if "units" in overrides:
         overrides["unit_types"] = overrides.pop("units")
     values.update(overrides)
@@ -87,11 +90,6 @@ def with_tenant(policy: Policy, code: str, **tenant: Any) -> Policy:
     return policy.model_copy(update={"cohorts": cohorts})
 
 
-def with_supply_by_district(policy: Policy, supply: dict[str, int]) -> Policy:
-    existing = policy.existing_supply.model_copy(update={"by_postcode_district": supply})
-    return policy.model_copy(update={"existing_supply": existing})
-
-
 @cache
 def firm_pipeline_policy() -> Policy:
     """The shipped policy with every planned scheme firm: the strategy's own count,
@@ -104,4 +102,36 @@ def firm_pipeline_policy() -> Policy:
                 for scheme in policy.pipeline
             ]
         }
+    )
+
+
+# The existing-supply register as migration 0024 seeds it: the strategy's Appendix A
+# totals (632 units), with no postcode or cohort.
+SEEDED_REGISTER = SupplyRegister(
+    schemes=(
+        RegisteredScheme("Extra care schemes (Appendix A total)", "extra_care", 170, schemes=3),
+        RegisteredScheme("Shared houses (Appendix A total)", "shared_house", 140, schemes=36),
+        RegisteredScheme(
+            "Supported living schemes (Appendix A total)", "supported_living", 322, schemes=73
+        ),
+    )
+)
+
+
+def placed_register(units: dict[str, int], **approved_shared_houses: int) -> SupplyRegister:
+    """The seeded register with the supported living placed by postcode: `units`
+    maps postcodes to units there; what is left of the 322 stays unplaced."""
+    placed = tuple(
+        RegisteredScheme(f"Scheme at {postcode}", "supported_living", count, postcode)
+        for postcode, count in units.items()
+    )
+    rest = 322 - sum(units.values())
+    left = (
+        (RegisteredScheme("Supported living not yet placed", "supported_living", rest),)
+        if rest > 0
+        else ()
+    )
+    return SupplyRegister(
+        schemes=SEEDED_REGISTER.schemes[:2] + placed + left,
+        approved_shared_houses=approved_shared_houses,
     )

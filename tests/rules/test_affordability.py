@@ -146,13 +146,13 @@ def test_looked_after_16_17s_are_met_by_childrens_services() -> None:
     assert "Ofsted" in " ".join(result.reasons)
 
 
-def test_a_request_to_cover_voids_costs_points_and_makes_it_at_least_amber() -> None:
+def test_voids_are_judged_with_the_terms_not_the_rent() -> None:
+    # Issue 13: who pays for empty homes is one of the offer's terms (rules/terms.py,
+    # tests/rules/test_terms.py); the tenant's rent is as affordable either way.
     plain = rent_affordability(make_offer(units=rent(15000)), POLICY)
-    voids = rent_affordability(
-        make_offer(units=rent(15000), council_asked_to_cover_voids=True), POLICY
-    )
+    voids = rent_affordability(make_offer(units=rent(15000), void_payer="council_pays"), POLICY)
     assert (plain.score, plain.verdict) == (100.0, "green")
-    assert (voids.score, voids.verdict) == (80.0, "amber")
+    assert (voids.score, voids.verdict) == (100.0, "green")
 
 
 def test_an_offer_for_no_known_cohort_has_no_typical_tenant() -> None:

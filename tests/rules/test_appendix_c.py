@@ -5,17 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
 
-from rules.appendix_c import location, postcode_district, procurement, quality
-from rules.policy_data import Policy
-from tests.rules.offers import (
-    SHIPPED_POLICY_FILE,
-    make_offer,
-    shipped_policy,
-    unit,
-    with_supply_by_district,
-)
+from rules.appendix_c import procurement, quality
+from tests.rules.offers import make_offer, shipped_policy, unit
 
 POLICY = shipped_policy()
 
@@ -105,89 +97,7 @@ def test_procurement(
         assert fragment in words, f"{fragment!r} not in {words!r}"
 
 
-# --------------------------------------------------------------------- location
-
-
-@pytest.mark.parametrize(
-    ("postcode", "district"),
-    [
-        ("LE1 6ZG", "LE1"),
-        ("le3 9xy", "LE3"),
-        ("LE46AB", "LE4"),
-        ("  LE5 0AA ", "LE5"),
-        ("LE10 1AA", "LE10"),
-        ("NG1 5AB", "NG1"),
-    ],
-)
-def test_postcode_district(postcode: str, district: str) -> None:
-    assert postcode_district(postcode) == district
-
-
-@pytest.mark.parametrize("postcode", ["LE1 6ZG", "LE2 0AB", "LE3 9XY", "le4 6ab", "LE5 0AA"])
-def test_a_city_postcode_is_green(postcode: str) -> None:
-    result = location(make_offer(postcode=postcode), POLICY)
-    assert (result.score, result.verdict) == (80.0, "green")
-    assert "is in the city" in result.reasons[0]
-
-
-@pytest.mark.parametrize(
-    "postcode",
-    [
-        "LE10 1AA",  # Hinckley: LE1 is a prefix, but LE10 is not a city district
-        "LE67 1AB",  # Coalville
-        "NG1 5AB",  # Nottingham
-        "CV1 1AA",
-    ],
-)
-def test_a_postcode_outside_the_city_is_red(postcode: str) -> None:
-    result = location(make_offer(postcode=postcode), POLICY)
-    assert (result.score, result.verdict) == (0.0, "red")
-    words = " ".join(result.reasons)
-    assert "outside the city's postcode districts (LE1, LE2, LE3, LE4, LE5)" in words
-
-
-def test_outside_the_city_can_be_amber_if_the_council_says_so() -> None:
-    policy = POLICY.model_copy(
-        update={"location": POLICY.location.model_copy(update={"outside_city_verdict": "amber"})}
-    )
-    result = location(make_offer(postcode="LE10 1AA"), policy)
-    assert (result.score, result.verdict) == (40.0, "amber")
-
-
-# Units of existing supply by district: LE1 best served.
-SUPPLY = {"LE1": 120, "LE2": 60, "LE3": 30, "LE4": 0}
-
-
-@pytest.mark.parametrize(
-    ("postcode", "score", "verdict", "units"),
-    [
-        # 100 - 50 x here / most served.
-        ("LE1 6ZG", 50.0, "amber", 120),  # 100 - 50 x 120/120
-        ("LE2 0AB", 75.0, "green", 60),  # 100 - 50 x 60/120
-        ("LE3 9XY", 87.5, "green", 30),  # 100 - 50 x 30/120
-        ("LE4 6AB", 100.0, "green", 0),
-        ("LE5 0AA", 100.0, "green", 0),  # not listed: none
-    ],
-)
-def test_less_served_city_districts_score_higher(
-    postcode: str, score: float, verdict: str, units: int
-) -> None:
-    policy = with_supply_by_district(POLICY, SUPPLY)
-    result = location(make_offer(postcode=postcode), policy)
-    assert (result.score, result.verdict) == (score, verdict)
-    assert result.figures["existing_units_in_district"] == units
-    assert f"which has {units} existing supported units against 120" in result.reasons[0]
-
-
-def test_the_supply_policy_can_be_validated_from_the_shipped_one() -> None:
-    # The same policy built by validation rather than copying. Money in a policy
-    # file is pounds, so the copy is rebuilt from the file's own data.
-    raw = yaml.safe_load(SHIPPED_POLICY_FILE.read_text())
-    raw["existing_supply"]["by_postcode_district"] = SUPPLY
-    policy = Policy.model_validate(raw)
-    less = location(make_offer(postcode="LE4 6AB"), policy).score
-    more = location(make_offer(postcode="LE1 6ZG"), policy).score
-    assert less > more
+# Location: tests/rules/test_location.py
 
 
 # ---------------------------------------------------------------------- quality

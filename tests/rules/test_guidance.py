@@ -137,3 +137,13 @@ def test_every_unit_over_the_range_gets_its_own_item():
         i.answer for i in guidance(offer, shipped_policy()) if i.check == "core_rent_above_range"
     ]
     assert answers == ["unit-charges/one_bed", "unit-charges/two_bed"]
+
+
+@pytest.mark.parametrize(
+    ("postcode", "outside"),
+    [("LE4 3AB", True), ("LE2 8AB", False), ("LE1 6ZG", False)],
+)
+def test_the_city_is_the_council_s_postcode_sectors(postcode, outside):
+    # LE4 3 (Birstall) is in a city district but the county; LE2 8 straddles the
+    # boundary, which is the officer's to check, not the submitter's (issue 13).
+    assert ("outside_city" in _checks(make_offer(postcode=postcode))) is outside

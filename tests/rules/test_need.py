@@ -151,13 +151,14 @@ NEED_CASES: dict[str, tuple[dict[str, Any], float, str, list[str]]] = {
             cohorts=["housing_register_sheltered"],
             configuration="extra_care",
             units=[unit(count=15)],
+            age_max=120,  # every age of the cohort (rules/ages.py)
         ),
         100.0,
         "green",
         ["best fit for this cohort (Extra care)"],
     ),
     "sheltered cohorts: core and cluster is not": (
-        dict(cohorts=["housing_register_sheltered"], units=[unit(count=15)]),
+        dict(cohorts=["housing_register_sheltered"], units=[unit(count=15)], age_max=120),
         70.0,
         "green",
         ["not the strategy's best fit for this cohort (Extra care)"],
@@ -182,6 +183,7 @@ NEED_CASES: dict[str, tuple[dict[str, Any], float, str, list[str]]] = {
             cohorts=["diversion_from_residential", "sheltered_tenants_known_to_social_care"],
             configuration="extra_care",
             units=[unit(count=12)],
+            age_max=120,
         ),
         100.0,
         "green",
@@ -314,7 +316,9 @@ def test_a_two_cohort_offer_meets_need_only_with_each_cohorts_share() -> None:
     # dashboard counts 4 for each once approved, so the rule counts 4 + 4, not 8
     # against the pooled 12. Both get 4 here: all 8 meet need.
     offer = make_offer(
-        cohorts=["transforming_care_moj", "looked_after_16_17"], units=[unit(count=8)]
+        cohorts=["transforming_care_moj", "looked_after_16_17"],
+        units=[unit(count=8)],
+        age_min=16,  # the looked-after 16 and 17-year-olds too (rules/ages.py)
     )
     result = cohort_need(offer, POLICY)
     assert result.figures["units_by_cohort"] == {

@@ -220,7 +220,7 @@ def test_score_reads_an_offer_in_the_older_format(tmp_path: Path) -> None:
     assert any("does not say what nomination rights" in reason for reason in procurement["reasons"])
 
 
-@pytest.mark.parametrize("version", [3, 0, "2", True])
+@pytest.mark.parametrize("version", [4, 0, "3", True])
 def test_score_refuses_a_format_it_does_not_read(tmp_path: Path, version: object) -> None:
     offer = {**json.loads(EXAMPLES.read_text())[0], "schema_version": version}
     offers = tmp_path / "new.json"
@@ -230,7 +230,7 @@ def test_score_refuses_a_format_it_does_not_read(tmp_path: Path, version: object
     assert f"new.json: offer 0: schema_version {version!r} is not one this version" in (
         result.output
     )
-    assert "the current format is 2" in result.output
+    assert "the current format is 3" in result.output
     assert '"score"' not in result.output
 
 
@@ -241,9 +241,10 @@ def test_score_prints_one_json_object_per_offer_with_the_rent_figures(
     result = CliRunner().invoke(score_command, [str(EXAMPLES), *policy_args])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == len(json.loads(EXAMPLES.read_text())) == 2
+    assert len(lines) == len(json.loads(EXAMPLES.read_text())) == 3
     scored = [json.loads(line) for line in lines]
-    assert [s["offer"] for s in scored] == ["EXAMPLE-1", "EXAMPLE-2"]
+    # EXAMPLE-3 (issue 13): a dispersed scheme at two addresses.
+    assert [s["offer"] for s in scored] == ["EXAMPLE-1", "EXAMPLE-2", "EXAMPLE-3"]
     for s in scored:
         assert isinstance(s["score"], float)
         assert s["band"] in {"A", "B", "C"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -10,30 +11,55 @@ from hypothesis import strategies as st
 
 from rules.affordability import rent_affordability
 from rules.appendix_c import location, procurement, quality
+from rules.deliverability import deliverability
 from rules.design import configuration, shared_housing
 from rules.housing_costs import AccommodationKind, Home, assess
 from rules.need import cohort_need
 from rules.offer import (
     AccessibilityStandard,
+    CapitalFunding,
+    ClientGroup,
     Configuration,
     DevelopmentType,
     FrameworkStatus,
+    IntendedStay,
     LandlordType,
     LeaseModel,
     OfferData,
     PlanningStatus,
     RentType,
+    Repairs,
+    SiteStatus,
+    SupportLevel,
     SupportModel,
+    TenancyType,
     UnitKind,
+    VoidPayer,
+    VoidRateBasis,
+    VoidsFrom,
 )
 from rules.policy_data import RULE_NAMES
 from rules.scoring import score_offer
 from rules.tenant import DisabilityBenefit, TenantProfile
-from tests.rules.offers import shipped_policy, with_supply_by_district
+from tests.rules.offers import SEEDED_REGISTER, placed_register, shipped_policy
 
 POLICY = shipped_policy()
-SUPPLY_POLICY = with_supply_by_district(POLICY, {"LE1": 90, "LE2": 40, "LE3": 10, "LE4": 0})
-POLICIES = st.sampled_from([POLICY, SUPPLY_POLICY])
+# An older policy file: the city by districts, without the council's sectors.
+DISTRICTS_POLICY = POLICY.model_copy(
+    update={
+        "location": POLICY.location.model_copy(
+            update={"city_postcode_sectors": [], "boundary_postcode_sectors": []}
+        )
+    }
+)
+POLICIES = st.sampled_from([POLICY, DISTRICTS_POLICY])
+REGISTERS = st.sampled_from(
+    [
+        None,
+        SEEDED_REGISTER,
+        placed_register({"LE1 6ZG": 90, "LE2 0AB": 40, "LE3 0AB": 10}, send_transitions=1),
+    ]
+)
 CODES = [cohort.code for cohort in POLICY.cohorts]
 RULES = (
     rent_affordability,
@@ -43,6 +69,7 @@ RULES = (
     procurement,
     location,
     quality,
+    deliverability,
 )
 VERDICTS = {"green", "amber", "red"}
 
@@ -78,6 +105,8 @@ care = st.one_of(
             "care_provider_framework_status": st.none() | st.sampled_from(FrameworkStatus),
             "care_cost_pence_per_person_per_week": st.none()
             | st.integers(min_value=0, max_value=500_000),
+            "care_hours_per_person_per_week": st.none()
+            | st.floats(min_value=0, max_value=168, allow_nan=False),
         }
     ),
 )
@@ -106,11 +135,31 @@ def offers(units: int = 3, cohorts: int = 3) -> st.SearchStrategy[OfferData]:
             "support_model": st.sampled_from(SupportModel),
             "age_min": st.integers(min_value=16, max_value=120),
             "age_max": st.integers(min_value=16, max_value=120),
+            "date_available": st.none()
+            | st.dates(min_value=datetime.date(2019, 1, 1), max_value=datetime.date(2040, 12, 31)),
             "landlord_name": st.just("A landlord"),
             "landlord_type": st.sampled_from(LandlordType),
             "landlord_provides_care_support_or_supervision": st.booleans(),
             "lease_model": st.sampled_from(LeaseModel),
-            "council_asked_to_cover_voids": st.booleans(),
+            # The offer's terms (issue 13): every choice, or not said.
+            "void_payer": st.sampled_from(VoidPayer),
+            "voids_from": st.none() | st.sampled_from(VoidsFrom),
+            "voids_from_weeks": st.none() | st.integers(min_value=1, max_value=520),
+            "void_rate_basis": st.none() | st.sampled_from(VoidRateBasis),
+            "void_rate_percent": st.none() | st.integers(min_value=1, max_value=100),
+            "void_rate_pence_per_week": st.none() | st.integers(min_value=1, max_value=10**6),
+            "void_cover_months": st.none() | st.integers(min_value=1, max_value=1500),
+            "lease_years": st.none() | st.integers(min_value=0, max_value=999),
+            "break_clause": st.none() | st.booleans(),
+            "repairs_by": st.none() | st.sampled_from(Repairs),
+            "intended_stay": st.none() | st.sampled_from(IntendedStay),
+            "tenancy_type": st.none() | st.sampled_from(TenancyType),
+            "client_groups": st.none() | st.lists(st.sampled_from(ClientGroup), max_size=3),
+            "support_level": st.none() | st.sampled_from(SupportLevel),
+            "capital_funding": st.none()
+            | st.lists(st.sampled_from(CapitalFunding), max_size=4, unique=True),
+            "right_to_buy_percent": st.none() | st.integers(min_value=1, max_value=100),
+            "site_status": st.none() | st.sampled_from(SiteStatus),
         }
     )
     return st.builds(lambda data, extra: OfferData.model_validate(data | extra), fields, care)
@@ -141,14 +190,16 @@ def _raised(offer: OfferData, index: int, field: str, by: int) -> OfferData:
 
 
 @PROPERTY
-@given(offer=ANY_OFFER, policy=POLICIES, approved=approvals)
-def test_every_rule_scores_every_valid_offer_within_range(offer, policy, approved) -> None:
+@given(offer=ANY_OFFER, policy=POLICIES, approved=approvals, register=REGISTERS)
+def test_every_rule_scores_every_valid_offer_within_range(
+    offer, policy, approved, register
+) -> None:
     for rule in RULES:
         result = rule(offer, policy)
         assert 0 <= result.score <= 100
         assert result.verdict in VERDICTS
         assert result.reasons and all(isinstance(reason, str) for reason in result.reasons)
-    scored = score_offer(offer, policy, approved)
+    scored = score_offer(offer, policy, approved, register=register)
     assert [r.rule for r in scored.results] == list(RULE_NAMES)
     assert all(0 <= r.score <= 100 and r.verdict in VERDICTS for r in scored.results)
     assert 0 <= scored.score <= 100
@@ -157,10 +208,12 @@ def test_every_rule_scores_every_valid_offer_within_range(offer, policy, approve
 
 
 @PROPERTY
-@given(offer=ANY_OFFER, policy=POLICIES, approved=approvals)
-def test_scoring_is_deterministic(offer, policy, approved) -> None:
-    first = score_offer(offer, policy, approved).as_dict()
-    again = score_offer(OfferData.model_validate(offer.model_dump()), policy, dict(approved))
+@given(offer=ANY_OFFER, policy=POLICIES, approved=approvals, register=REGISTERS)
+def test_scoring_is_deterministic(offer, policy, approved, register) -> None:
+    first = score_offer(offer, policy, approved, register=register).as_dict()
+    again = score_offer(
+        OfferData.model_validate(offer.model_dump()), policy, dict(approved), register=register
+    )
     assert again.as_dict() == first
 
 
@@ -270,9 +323,16 @@ def test_units_meeting_need_plus_oversupply_are_the_offers_units(offer, approved
     result = cohort_need(offer, POLICY, approved)
     if result.figures:
         figures = result.figures
-        # Units meeting need if only firm schemes are built, plus oversupply, are all
-        # the units; those meeting expected need are among them.
-        assert figures["units_meeting_firm_need"] + figures["oversupply_units"] == offer.total_units
+        # Units meeting need if only firm schemes are built, plus oversupply, plus units
+        # whose cohort's people the offer's ages leave out, are all the units; those
+        # meeting expected need are among them.
+        assert (
+            figures["units_meeting_firm_need"]
+            + figures["oversupply_units"]
+            + figures["units_outside_cohort_ages"]
+            == offer.total_units
+        )
+        assert figures["oversupply_units"] >= 0
         assert figures["units_meeting_need"] <= figures["units_meeting_firm_need"]
         assert sum(figures["units_by_cohort"].values()) == offer.total_units
 

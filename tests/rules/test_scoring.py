@@ -23,6 +23,8 @@ WEIGHTS = {
     "procurement": 5,
     "location": 5,
     "quality": 10,
+    "terms": 10,
+    "deliverability": 10,
 }
 
 
@@ -47,8 +49,11 @@ def test_a_strong_offer_scored_by_hand() -> None:
         "procurement": 100.0,
         "location": 80.0,
         "quality": 85.0,
+        "terms": 100.0,  # the landlord bears voids and manages the homes (issue 13)
+        "deliverability": 100.0,  # planning granted, no date said (issue 13)
     }
-    assert result.score == 97.5
+    # With terms and deliverability at 10 each: (9750 + 10 x 100 + 10 x 100) / 120 = 97.9
+    assert result.score == 97.9
     assert (result.band.name, result.band.label) == ("A", "Strong fit")
     assert result.red_flags == []
     assert result.policy_version == "2026-04-01"
@@ -58,26 +63,39 @@ def test_a_private_shared_house_scored_by_hand() -> None:
     # docs/example-offers.json, EXAMPLE-2: six rooms in a private shared house.
     # Rent: UC, LHA 1-bed £124.62 against £180.00 -> £55.38 of rent unmet:
     #   39 - 39 x 25.38/30 = 6.006 -> 6.0, red; the £25.00 of charges leave
-    #   £193.56, above the minimum; voids: 6.0 - 20 -> 0.
+    #   £193.56, above the minimum (voids are now judged with the terms).
     # Shared housing 0 red; configuration 10 + 5 (communal) = 15 red;
     # need 6 of 12 remaining, no fit: 70 green; procurement off framework 40 amber;
-    # location LE3 80; quality 0.5 x 30 = 15 red.
-    # (0 + 0 + 20 x 15 + 20 x 70 + 5 x 40 + 5 x 80 + 10 x 15) / 100 = 24.5
+    # location LE3 9, a sector straddling the city boundary: 55 amber, to be checked;
+    # quality 0.5 x 30 = 15 red.
+    # (25 x 6 + 0 + 20 x 15 + 20 x 70 + 5 x 40 + 5 x 55 + 10 x 15 + 10 x 35 + 10 x 100)
+    #   / 120 = 31.9
     offer = OfferData.model_validate(json.loads(EXAMPLES.read_text())[1])
     result = score_offer(offer, POLICY)
     by_rule = {r.rule: (r.score, r.verdict) for r in result.results}
     assert by_rule == {
-        "rent_affordability": (0.0, "red"),
+        "rent_affordability": (6.0, "red"),
         "shared_housing": (0.0, "red"),
         "configuration": (15.0, "red"),
         "cohort_need": (70.0, "green"),
         "procurement": (40.0, "amber"),
-        "location": (80.0, "green"),
+        "location": (55.0, "amber"),
         "quality": (15.0, "red"),
+        # Terms (issue 13): the council pays voids (30) from handover (10) for 24
+        # months (10), tenants on a licence (15): 100 - 65 = 35, red.
+        "terms": (35.0, "red"),
+        # Existing stock needs no planning; no date said (issue 13): 100, green.
+        "deliverability": (100.0, "green"),
     }
-    assert result.score == 24.5
+    assert result.score == 31.9
     assert result.band.name == "C"
-    assert result.red_flags == ["rent_affordability", "shared_housing", "configuration", "quality"]
+    assert result.red_flags == [
+        "rent_affordability",
+        "shared_housing",
+        "configuration",
+        "quality",
+        "terms",
+    ]
 
 
 @pytest.mark.parametrize(

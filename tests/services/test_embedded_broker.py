@@ -7,6 +7,7 @@ read again once its writer has finished."""
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -56,3 +57,86 @@ def test_the_worker_and_the_web_app_use_the_safe_transport(app: Flask) -> None:
     assert make_celery(app).conf.broker_url == "triagefs://"
     with _connection(app) as connection:
         assert isinstance(connection.transport, broker.FilesystemTransport)
+
+
+def _held(app: Flask) -> list[Path]:
+    return sorted((Path(app.config["INSTANCE_DIR"]) / "broker" / broker.RESERVED).iterdir())
+
+
+def _queued(app: Flask) -> list[Path]:
+    return sorted(Path(broker.broker_options(app)["data_folder_in"]).glob("*.msg"))
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_a_fetched_message_is_held_until_it_is_acknowledged(app: Flask) -> None:
+    broker.publish(app, "offers.score", [1], task_id="task-1")
+    with _connection(app) as connection:
+        queue = connection.SimpleQueue("triage")
+        message = queue.get(timeout=1)
+        # Fetched, not yet acknowledged: out of the queue, held under this process.
+        assert _queued(app) == []
+        [held] = _held(app)
+        assert held.name.startswith(f"{broker.process_token()}~")
+        assert broker.task_ids_in_broker(app) == {"task-1"}
+        message.ack()
+        assert _held(app) == []
+        queue.close()
+
+
+def test_a_rejected_message_goes_back_to_the_queue(app: Flask) -> None:
+    broker.publish(app, "offers.score", [1], task_id="task-1")
+    with _connection(app) as connection:
+        queue = connection.SimpleQueue("triage")
+        queue.get(timeout=1).reject(requeue=True)
+        assert _held(app) == []
+        assert len(_queued(app)) == 1
+        queue.close()
+
+
+def test_a_message_held_by_a_dead_process_is_put_back_and_a_live_ones_left(
+    app: Flask,
+) -> None:
+    broker.publish(app, "offers.score", [1], task_id="dead-holder")
+    broker.publish(app, "offers.score", [2], task_id="live-holder")
+    with _connection(app) as connection:
+        queue = connection.SimpleQueue("triage")
+        queue.get(timeout=1)
+        queue.get(timeout=1)
+        # The first as if fetched by a worker since killed (SIGKILL: no ack, no restore).
+        first = _held(app)[0]
+        name = first.name.partition("~")[2]
+        first.rename(first.with_name(f"{broker.process_token(_dead_pid())}~{name}"))
+        assert broker.has_orphaned(app)
+        restored = broker.restore_orphaned(app)
+        assert len(restored) == 1 and restored[0] in {"dead-holder", "live-holder"}
+        # Back in the queue under its old name (first in line); the other stays held.
+        assert [path.name for path in _queued(app)] == [name]
+        assert len(_held(app)) == 1
+        assert not broker.has_orphaned(app)
+        assert broker.restore_orphaned(app) == []
+        queue.close()
+
+
+def test_a_later_process_with_a_dead_holders_pid_is_not_taken_for_it() -> None:
+    token = broker.process_token()
+    pid, _, started = token.partition("-")
+    assert broker.holder_alive(token)
+    assert not broker.holder_alive(f"{pid}-{int(started) + 1}")
+    assert not broker.holder_alive(broker.process_token(_dead_pid()))
+
+
+def test_workers_fetch_ahead_only_where_a_dead_workers_messages_come_back_at_once(
+    app: Flask,
+) -> None:
+    from workers.celery_app import EMBEDDED_PREFETCH, make_celery
+
+    assert make_celery(app).conf.worker_prefetch_multiplier == EMBEDDED_PREFETCH > 1
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    assert make_celery(app).conf.worker_prefetch_multiplier == 1
+    app.config["WORKER_PREFETCH_MULTIPLIER"] = 8
+    assert make_celery(app).conf.worker_prefetch_multiplier == 8

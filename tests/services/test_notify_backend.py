@@ -250,3 +250,46 @@ def test_a_submitted_offer_is_acknowledged_through_notify_once(app, notify, subm
     assert reference in request.body["personalisation"]["subject"]
     assert reference in request.body["personalisation"]["body"]
     assert factories.get(EmailMessage, email.id).status == EmailStatus.SENT
+
+
+def _add_with_calendar(app: Flask) -> int:
+    with app.app_context():
+        email = emails.add_email(
+            "offer-42-meeting-1-0-proposed",
+            "provider@example.org",
+            "The council would like to meet about your offer OT-0042",
+            "Dear provider,\n\nThe calendar file is attached.",
+            emails.Attachment(
+                "meeting.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+            ),
+        )
+        db.session.commit()
+        return email.id
+
+
+def test_a_calendar_file_goes_as_notifys_link_to_a_file(app, notify):
+    """Issue 14: Notify sends a file as a link, through prepare_upload, in the
+    template that has a ((link_to_file)) placeholder."""
+    app.config["NOTIFY_ATTACHMENT_TEMPLATE_ID"] = notify_fake.ATTACHMENT_TEMPLATE_ID
+    email_id = _add_with_calendar(app)
+    with app.app_context():
+        assert emails.deliver(email_id) is True
+    [request] = notify.requests
+    assert request.problems == []
+    assert request.body["template_id"] == notify_fake.ATTACHMENT_TEMPLATE_ID
+    upload = request.body["personalisation"]["link_to_file"]
+    assert upload["filename"] == "meeting.ics"
+    assert upload["confirm_email_before_download"] is False
+    import base64
+
+    assert base64.b64decode(upload["file"]) == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    assert request.body["personalisation"]["subject"].startswith("The council would like")
+
+
+def test_without_a_template_for_files_the_email_waits(app, notify):
+    """A configuration fault, not the email's: it stays pending until it is fixed."""
+    email_id = _add_with_calendar(app)
+    with app.app_context(), pytest.raises(emails.EmailDeliveryError):
+        emails.deliver(email_id)
+    assert notify.requests == []
+    assert row(app, email_id).status == EmailStatus.PENDING

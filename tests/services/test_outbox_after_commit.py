@@ -129,3 +129,22 @@ def test_beat_sends_the_relay_only_when_a_row_waits(app: Flask) -> None:
         db.session.commit()
     app.config["PUBLISH_AFTER_COMMIT"] = True
     assert schedule.is_due(long_ago).is_due
+
+
+def test_a_bulk_submission_publishes_every_row_after_commit_only_when_asked(
+    app: Flask, published: Published
+) -> None:
+    rows = outbox.AFTER_COMMIT_LIMIT + 50
+    with app.app_context(), db.unit_of_work():
+        for number in range(rows):
+            outbox.enqueue("test.task", number)
+    # A request's transaction leaves what is past the limit to the relay ...
+    assert [args for _name, args, _id in published] == [
+        [n] for n in range(outbox.AFTER_COMMIT_LIMIT)
+    ]
+    published.clear()
+    with app.app_context(), outbox.publishing_all(), db.unit_of_work():
+        for number in range(rows):
+            outbox.enqueue("test.task", number)
+    # ... a bulk one asks for all of them, published in order.
+    assert [args for _name, args, _id in published] == [[n] for n in range(rows)]

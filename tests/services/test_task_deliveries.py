@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import update
@@ -126,3 +127,50 @@ def test_the_sweeper_gives_up_on_an_email_the_backend_keeps_refusing(
         == f"Given up after {emails.MAX_ATTEMPTS} attempts: Notify answered 403: bad key"
     )
     assert stored.sent_at is None
+
+
+def test_a_task_whose_message_is_still_in_the_broker_is_not_sent_twice(app: Flask) -> None:
+    """A pool process died mid-task and the worker put its message back in the
+    queue: the delivery row names a dead process, but the task is not lost, so
+    the sweeper does not send a second copy."""
+    from triage import broker
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    dead.wait()
+    _held_by(app, "requeued", dead.pid)
+    broker.publish(app, TaskName.SCORE_OFFER, [7], task_id="requeued")
+    with app.app_context():
+        assert deliveries.resend_abandoned() == 0
+    assert factories.rows(OutboxMessage) == []
+
+
+def test_a_message_held_by_a_dead_worker_is_put_back_not_sent_again(app: Flask) -> None:
+    """The worker died holding the message (fetched, maybe started): the sweeper
+    puts that very message back, and its delivery row waits for it."""
+    from kombu import Connection
+
+    from triage import broker
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    dead.wait()
+    _held_by(app, "held", dead.pid)
+    broker.publish(app, TaskName.SCORE_OFFER, [7], task_id="held")
+    options = broker.broker_options(app)
+    with Connection(broker.broker_url(app), transport_options=options) as connection:
+        queue = connection.SimpleQueue("triage")
+        queue.get(timeout=1)  # fetched and never acknowledged: as if killed now
+        reserved = Path(options["data_folder_in"]).parent / broker.RESERVED
+        [held] = reserved.iterdir()
+        name = held.name.partition("~")[2]
+        held.rename(reserved / f"{broker.process_token(dead.pid)}~{name}")
+        # Killed, not closed: nothing is handed back on the way out.
+        connection.default_channel.do_restore = False
+        queue.close()
+    with app.app_context():
+        assert deliveries.has_abandoned()
+        assert deliveries.resend_abandoned() == 1
+        assert not deliveries.has_abandoned()
+    assert factories.rows(OutboxMessage) == []  # not a copy: the message itself
+    assert [path.name for path in Path(options["data_folder_in"]).iterdir()] == [name]
+    [row] = factories.rows(TaskDelivery)
+    assert row.worker_pid is None  # waiting for the message to start again

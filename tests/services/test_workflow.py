@@ -66,6 +66,14 @@ EXPECTED = {
     # Issue 14: returned for changes, and resubmitted.
     Action.REQUEST_CHANGES: {S.UNDER_REVIEW, S.MEETING_PROPOSED, S.FEASIBILITY},
     Action.RESUBMIT: {S.CHANGES_REQUESTED},
+    # Issue 14: arranging a meeting keeps the offer "meeting proposed"; cancelling
+    # it, or recording its outcome, returns the offer to the review.
+    Action.REPROPOSE_MEETING: {S.MEETING_PROPOSED},
+    Action.ACCEPT_MEETING: {S.MEETING_PROPOSED},
+    Action.SUGGEST_MEETING_TIME: {S.MEETING_PROPOSED},
+    Action.ACCEPT_SUGGESTED_TIME: {S.MEETING_PROPOSED},
+    Action.CANCEL_MEETING: {S.MEETING_PROPOSED},
+    Action.RECORD_MEETING_OUTCOME: {S.MEETING_PROPOSED},
     Action.WITHDRAW: {
         S.DRAFT,
         S.SUBMITTED,
@@ -94,6 +102,8 @@ TARGETS = {
     Action.WITHDRAW: S.WITHDRAWN,
     Action.REQUEST_CHANGES: S.CHANGES_REQUESTED,
     Action.RESUBMIT: S.SUBMITTED,
+    Action.CANCEL_MEETING: S.UNDER_REVIEW,
+    Action.RECORD_MEETING_OUTCOME: S.UNDER_REVIEW,
 }
 # What the service does on its own: the scoring worker's steps.
 SYSTEM_ACTIONS = {Action.START_SCORING, Action.SCORED, Action.SCORING_FAILED}

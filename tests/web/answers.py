@@ -15,23 +15,38 @@ VALID: dict[str, dict[str, Any]] = {
     "site-area": {"site_area_hectares": "0.4"},
     "date-available": {"date_available": ["1", "9", "2027"]},
     "configuration": {"configuration": "core_and_cluster", "configuration_other": ""},
-    "units": {"studio": "", "one_bed": "8", "two_bed": "", "shared_room": ""},
+    "units": {
+        "studio": "",
+        "one_bed": "8",
+        "two_bed": "",
+        "shared_room": "",
+        "three_bed": "",
+        "four_bed": "",
+        "house": "",
+        "bungalow": "",
+    },
     "unit-facilities/one_bed": {
         "own_bathroom": "yes",
         "own_kitchen": "yes",
         "most_people_sharing": "1",
     },
-    "shared-facilities": {
-        "communal_space": "yes",
-        "staff_office": "yes",
-        "assistive_technology": "yes",
-        "lift": "yes",
+    "unit-access/one_bed": {
+        "wheelchair_accessible": "2",
+        "fully_adapted": "1",
+        "level_access": "2",
+        "lift": "6",
+        "assistive_technology": "8",
     },
-    "accessibility": {
-        "units_wheelchair_accessible": "2",
-        "units_fully_adapted": "1",
-        "accessibility_standard": "m4_2",
+    "shared-facilities": {"communal_space": "yes", "staff_office": "yes"},
+    "addresses": {
+        "address_1": "1 Example Road",
+        "postcode_1": "LE1 6ZG",
+        "units_1": "3",
+        "address_2": "7 Other Street",
+        "postcode_2": "LE4 1XY",
+        "units_2": "5",
     },
+    "accessibility": {"accessibility_standard": "m4_2"},
     "cohorts": {"cohorts": ["mental_health_step_down"]},
     "support-model": {"support_model": "on_site_24_7"},
     "age-range": {"age_min": "18", "age_max": "64"},
@@ -47,10 +62,30 @@ VALID: dict[str, dict[str, Any]] = {
         "landlord_type": "registered_provider",
         "landlord_provides_care": "yes",
     },
-    "management": {
-        "lease_model": "landlord_manages",
-        "lease_model_other": "",
-        "council_asked_to_cover_voids": "no",
+    "management": {"lease_model": "landlord_manages", "lease_model_other": ""},
+    # The offer's terms (issue 13).
+    "confidential-address": {"confidential_address": "no"},
+    "site-and-funding": {
+        "site_status": "owned",
+        "capital_funding": ["none"],
+        "right_to_buy_percent": "",
+    },
+    "length-of-stay": {"intended_stay": "medium_stay", "tenancy_type": "assured_shorthold"},
+    "client-groups": {"client_groups": ["mental_health"], "support_level": "high_level"},
+    "voids": {"void_payer": "landlord_or_provider"},
+    "lease-terms": {
+        "lease_years": "10",
+        "break_clause": "yes",
+        "break_clause_after_years": "5",
+        "repairs_by": "landlord_repairs",
+    },
+    "void-terms": {
+        "voids_from": "after_weeks_empty",
+        "voids_from_weeks": "4",
+        "void_rate_basis": "percent_of_rent",
+        "void_rate_percent": "50",
+        "void_rate_pence_per_week": "",
+        "void_cover_months": "12",
     },
     "cqc-registration": {"cqc_registered": "yes"},
     "ofsted-registration": {"ofsted_registered": "yes"},
@@ -99,4 +134,10 @@ def offer_overrides(key: str) -> dict[str, Any]:
         from triage.models import OfferCohort
 
         return {"cohorts": [OfferCohort(cohort="looked_after_16_17")]}
+    if key == "lease-terms":  # asked when another body leases or manages the homes
+        return {"lease_model": "lease_to_provider"}
+    if key == "addresses":  # asked of a dispersed scheme (issue 13)
+        return {"configuration": "self_contained_dispersed"}
+    if key == "void-terms":  # asked when the council pays some of the cost of voids
+        return {"void_payer": "council_pays"}
     return WITH_CARE if key in ("care-provider", "cqc-registration") else {}

@@ -138,9 +138,17 @@ BAD_INPUT: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     (
         "more wheelchair units than units",
-        "accessibility",
-        {"units_wheelchair_accessible": "9"},
-        "Wheelchair accessible units must be 8 or fewer, the number of units in the offer",
+        "unit-access/one_bed",
+        {"wheelchair_accessible": "9"},
+        "Wheelchair accessible homes must be 8 or fewer, the number of 1-bedroom flats in "
+        "the offer",
+    ),
+    (
+        "addresses whose units do not add up",
+        "addresses",
+        {"units_1": "1"},
+        "The units at each address must add up to 8, the number of units in the offer "
+        "(they add up to 6)",
     ),
     (
         "date with a part missing",

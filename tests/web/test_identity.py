@@ -277,6 +277,7 @@ def test_every_email_gives_the_contact_details(app: Flask, name: str) -> None:
                 reference="SA-2026-00001",
                 name="Hamelin Court",
                 postcode="LE1 6ZG",
+                postcode_in_emails="LE1 6ZG",  # Offer's, for a confidential address (#13)
                 submitted_at=now,
             ),
             outcome="Your offer has been approved.",
@@ -301,5 +302,12 @@ def test_every_email_gives_the_contact_details(app: Flask, name: str) -> None:
             # A scheduled policy put in force (issue 15).
             version="2027-04-01",
             total=3,
+            # Meeting the council (issue 14).
+            event="proposed",
+            again=False,
+            when="Tuesday 12 January 2027, 10:00am to 11:00am",
+            where="Room 2, City Hall",
+            meeting=SimpleNamespace(attendees="Commissioning team", note=""),
+            answer_by=now.date(),
         )
     assert_contact_details(body)

@@ -49,32 +49,32 @@ def test_a_submitter_registers_completes_and_submits_an_offer(client, app):
     answer("development", {"development_type": "new_build", "planning_status": "granted"})
     answer("site-area", {"site_area_hectares": "0.25"})
     answer("date-available", {"date_available": ["1", "9", "2027"]})
+    answer("confidential-address", {"confidential_address": "no"})
+    answer("site-and-funding", {"site_status": "owned", "capital_funding": ["none"]})
     answer("configuration", {"configuration": "core_and_cluster"})
     answer("units", {"one_bed": "8", "studio": "", "two_bed": "", "shared_room": ""})
     answer(
         "unit-facilities/one_bed",
         {"own_bathroom": "yes", "own_kitchen": "yes", "most_people_sharing": "1"},
     )
+    # Issue 13: accessibility per unit type.
     answer(
-        "shared-facilities",
+        "unit-access/one_bed",
         {
-            "communal_space": "yes",
-            "staff_office": "yes",
-            "assistive_technology": "yes",
-            "lift": "no",
+            "wheelchair_accessible": "2",
+            "fully_adapted": "1",
+            "level_access": "2",
+            "lift": "0",
+            "assistive_technology": "8",
         },
     )
-    answer(
-        "accessibility",
-        {
-            "units_wheelchair_accessible": "2",
-            "units_fully_adapted": "1",
-            "accessibility_standard": "m4_2",
-        },
-    )
+    answer("shared-facilities", {"communal_space": "yes", "staff_office": "yes"})
+    answer("accessibility", {"accessibility_standard": "m4_2"})
     answer("cohorts", {"cohorts": ["mental_health_step_down"]})
     answer("support-model", {"support_model": "on_site_24_7"})
     answer("age-range", {"age_min": "18", "age_max": "64"})
+    answer("length-of-stay", {"intended_stay": "medium_stay", "tenancy_type": "assured"})
+    answer("client-groups", {"client_groups": ["mental_health"], "support_level": "high_level"})
     answer(
         "unit-charges/one_bed",
         {
@@ -93,7 +93,8 @@ def test_a_submitter_registers_completes_and_submits_an_offer(client, app):
             "landlord_provides_care": "yes",
         },
     )
-    answer("management", {"lease_model": "landlord_manages", "council_asked_to_cover_voids": "no"})
+    answer("management", {"lease_model": "landlord_manages"})
+    answer("voids", {"void_payer": "landlord_or_provider"})
     answer("rent-type", {"rent_type": "social"})
     answer("nominations", {"nomination_share_percent": "100", "nomination_term_years": "25"})
     answer("care", {"care_provided": "no"})

@@ -125,6 +125,7 @@ def test_administrators_see_the_staff_accounts(admin_client, admin, commissioner
         "Placements",
         "Staff accounts",
         "Scoring policy",
+        "Existing supply",
         "Audit log",
         "Email notifications",
         "Your account",

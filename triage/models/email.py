@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from triage.clock import now
@@ -37,3 +37,13 @@ class EmailMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # One file sent with the email (a meeting's calendar file, issue 14), or none.
+    attachment_name: Mapped[str | None] = mapped_column(String(100))
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    attachment_data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # While a sender has claimed the email (emails.deliver): no other run sends it
+    # until then, and no transaction is held open during the send.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The delivery task that claimed it (none for the sweeper): a new delivery of
+    # the same task, handed on by the broker once the first is gone, takes it over.
+    claimed_by: Mapped[str | None] = mapped_column(String(155))

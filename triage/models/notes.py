@@ -62,6 +62,7 @@ class OfferFlag(Base):
 class NotificationKind(enum.StrEnum):
     ASSIGNED = "assigned"
     SUBMITTER_ANSWERED = "submitter_answered"
+    MEETING_ANSWERED = "meeting_answered"
 
 
 class StaffNotification(Base):

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -25,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from rules.appendix_c import postcode_district
-from rules.offer import LOOKED_AFTER, OfferData
+from rules.offer import ACCESS_FIELDS, KIND_BEDROOMS, LOOKED_AFTER, OfferData, UnitKind
 from triage.clock import now
 from triage.db import Base
 from triage.models.types import UTCDateTime
@@ -103,8 +104,6 @@ class Offer(Base):
     __tablename__ = "offers"
     __table_args__ = (
         Index("ix_offers_organisation_id_updated_at", "organisation_id", "updated_at"),
-        CheckConstraint("units_wheelchair_accessible >= 0", name="wheelchair_units_not_negative"),
-        CheckConstraint("units_fully_adapted >= 0", name="adapted_units_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +140,10 @@ class Offer(Base):
     postcode: Mapped[str | None] = mapped_column(String(8))
     # The postcode's outward code ("LE1"), set with it, for the queue's indexed filter.
     postcode_district: Mapped[str | None] = mapped_column(String(8), index=True)
+    # Ministry of Justice / Transforming Care homes (issue 13): the address is shown
+    # to the submitter and staff only, marked, never on public pages, exports for
+    # others or emails. None: not answered yet (read as not confidential).
+    confidential_address: Mapped[bool | None]
     development_type: Mapped[str | None] = mapped_column(String(40))
     planning_status: Mapped[str | None] = mapped_column(String(40))
     site_area_hectares: Mapped[float | None] = mapped_column(Numeric(9, 3, asdecimal=False))
@@ -152,16 +155,19 @@ class Offer(Base):
     configuration_other: Mapped[str | None] = mapped_column(String(500))
     communal_space: Mapped[bool | None]
     staff_office: Mapped[bool | None]
-    lift: Mapped[bool | None]
-    assistive_technology: Mapped[bool | None]
-    units_wheelchair_accessible: Mapped[int | None]
-    units_fully_adapted: Mapped[int | None]
+    # Wheelchair, adapted, level access, lift and assistive technology are counted
+    # per unit type since issue 13 (OfferUnitType; migration 0023 moved them).
     accessibility_standard: Mapped[str | None] = mapped_column(String(10))
 
     # 3. Who it is for
     support_model: Mapped[str | None] = mapped_column(String(40))
     age_min: Mapped[int | None]
     age_max: Mapped[int | None]
+    # In CORE's terms (issue 13): length of stay, tenancy, client groups, support.
+    intended_stay: Mapped[str | None] = mapped_column(String(20))
+    tenancy_type: Mapped[str | None] = mapped_column(String(30))
+    client_groups: Mapped[list[str] | None] = mapped_column(JSON)
+    support_level: Mapped[str | None] = mapped_column(String(20))
 
     # 4. Rent and charges (amounts are per unit type, in OfferUnitType)
     landlord_name: Mapped[str | None] = mapped_column(String(200))
@@ -169,13 +175,30 @@ class Offer(Base):
     landlord_provides_care: Mapped[bool | None]
     lease_model: Mapped[str | None] = mapped_column(String(40))
     lease_model_other: Mapped[str | None] = mapped_column(String(500))
-    council_asked_to_cover_voids: Mapped[bool | None]
+    # Void liability (issue 13): who pays for an empty home, from when, at what rate,
+    # for how long (it replaced a yes/no, moved by migration 0022).
+    void_payer: Mapped[str | None] = mapped_column(String(30))
+    voids_from: Mapped[str | None] = mapped_column(String(30))
+    voids_from_weeks: Mapped[int | None]
+    void_rate_basis: Mapped[str | None] = mapped_column(String(30))
+    void_rate_percent: Mapped[int | None]
+    void_rate_pence_per_week: Mapped[int | None]
+    void_cover_months: Mapped[int | None]
+    # Lease or management terms (issue 13), when another body leases or manages.
+    lease_years: Mapped[int | None]
+    break_clause: Mapped[bool | None]
+    break_clause_after_years: Mapped[int | None]
+    repairs_by: Mapped[str | None] = mapped_column(String(20))
     # The rent regime, as CORE records it (issue 13): it picks CORE's range.
     rent_type: Mapped[str | None] = mapped_column(String(20))
     # Nomination rights: the share of homes the council nominates to (per cent)
     # and for how many years (issue 13).
     nomination_share_percent: Mapped[int | None]
     nomination_term_years: Mapped[int | None]
+    # Capital funding sought (CapitalFunding values; [] none) and the site (issue 13).
+    capital_funding: Mapped[list[str] | None] = mapped_column(JSON)
+    right_to_buy_percent: Mapped[int | None]
+    site_status: Mapped[str | None] = mapped_column(String(20))
 
     # 5. Care and support
     care_provided: Mapped[bool | None]
@@ -193,11 +216,32 @@ class Offer(Base):
     # Declaration
     declaration_name: Mapped[str | None] = mapped_column(String(200))
 
+    # The queue's sort keys (issue 15): copies of what the queue sorts and filters
+    # by, so a page reads one narrow table instead of grouping every offer's scores,
+    # overrides and units. Set in the database by triage/models/queue_keys.py at
+    # every flush that writes a score, an override, a unit type or an organisation's
+    # name; never assigned in Python. The newest score's and override's ids carry
+    # no foreign key: offer_scores already points here, and a cycle of keys would
+    # need deferred constraints on SQLite.
+    queue_score_id: Mapped[int | None]
+    queue_override_id: Mapped[int | None]
+    # The score and band the queue ranks by: the newest override's, else the newest score's.
+    queue_score: Mapped[float | None] = mapped_column(Numeric(5, 1, asdecimal=False))
+    queue_band: Mapped[str | None] = mapped_column(String(20))
+    queue_red_flags: Mapped[int | None]  # the newest score's red flag count
+    queue_units: Mapped[int | None]  # None: no unit types
+    queue_rent_pence: Mapped[int | None]  # the lowest weekly core rent given
+    queue_organisation: Mapped[str | None] = mapped_column(String(200), index=True)
+
     unit_types: Mapped[list[OfferUnitType]] = relationship(
         back_populates="offer", cascade="all, delete-orphan", order_by="OfferUnitType.id"
     )
     cohorts: Mapped[list[OfferCohort]] = relationship(
         back_populates="offer", cascade="all, delete-orphan", order_by="OfferCohort.cohort"
+    )
+    # A dispersed scheme's addresses, each with its postcode and units (issue 13).
+    addresses: Mapped[list[OfferAddress]] = relationship(
+        back_populates="offer", cascade="all, delete-orphan", order_by="OfferAddress.position"
     )
     documents: Mapped[list[Document]] = relationship(
         back_populates="offer", cascade="all, delete-orphan", order_by="Document.uploaded_at"
@@ -230,8 +274,62 @@ class Offer(Base):
     def total_units(self) -> int:
         return sum(unit.count or 0 for unit in self.unit_types)
 
+    @property
+    def postcode_in_emails(self) -> str:
+        """The postcode, or "address confidential": a confidential address (Ministry
+        of Justice / Transforming Care homes, issue 13) never goes in an email."""
+        return "address confidential" if self.confidential_address else (self.postcode or "")
+
+    @property
+    def _council_pays_voids(self) -> bool:
+        return self.void_payer in ("council_pays", "shared_cost")
+
+    @property
+    def _leased(self) -> bool:
+        """Leased to or managed by another body: the lease terms page applies."""
+        return self.lease_model not in (None, "landlord_manages")
+
     def unit_type(self, kind: str) -> OfferUnitType | None:
         return next((unit for unit in self.unit_types if unit.kind == kind), None)
+
+    # The offer-level accessibility answers, as totals of its unit types' (issue 13).
+    def _homes_with(self, name: str) -> int | None:
+        said = [getattr(unit, name) for unit in self.unit_types]
+        if not said or all(value is None for value in said):
+            return None
+        return sum(value or 0 for value in said)
+
+    @property
+    def units_wheelchair_accessible(self) -> int | None:
+        return self._homes_with("wheelchair_accessible")
+
+    @property
+    def units_fully_adapted(self) -> int | None:
+        return self._homes_with("fully_adapted")
+
+    @property
+    def lift(self) -> bool | None:
+        homes = self._homes_with("lift")
+        return None if homes is None else homes > 0
+
+    @property
+    def assistive_technology(self) -> bool | None:
+        homes = self._homes_with("assistive_technology")
+        return None if homes is None else homes > 0
+
+    @property
+    def is_dispersed(self) -> bool:
+        return self.configuration == "self_contained_dispersed"
+
+    @property
+    def postcodes(self) -> list[str]:
+        """The offer's postcode, then those of a dispersed scheme's addresses."""
+        codes = [self.postcode or "", *(a.postcode for a in self.addresses if self.is_dispersed)]
+        return [code for code in dict.fromkeys(codes) if code]
+
+    @property
+    def address_units(self) -> int:
+        return sum(address.units for address in self.addresses)
 
     def as_offer_data(self) -> OfferData:
         """The offer in the rules' terms. Raises ValidationError if it is incomplete."""
@@ -249,12 +347,14 @@ class Offer(Base):
                 "unit_types": [unit.as_rules_dict() for unit in self.unit_types],
                 "communal_space": self.communal_space,
                 "staff_office": self.staff_office,
-                "wheelchair_accessible_units": self.units_wheelchair_accessible,
-                "fully_adapted_units": self.units_fully_adapted,
-                "assistive_technology": self.assistive_technology,
-                "lift": self.lift,
+                # Accessibility is the unit types' (their totals derived by OfferData).
                 "accessibility_standard": self.accessibility_standard,
                 "cohorts": [row.cohort for row in self.cohorts],
+                "addresses": (
+                    [address.as_rules_dict() for address in self.addresses]
+                    if self.is_dispersed
+                    else []
+                ),
                 "support_model": self.support_model,
                 "age_min": self.age_min,
                 "age_max": self.age_max,
@@ -262,7 +362,43 @@ class Offer(Base):
                 "landlord_type": self.landlord_type,
                 "landlord_provides_care_support_or_supervision": self.landlord_provides_care,
                 "lease_model": self.lease_model,
-                "council_asked_to_cover_voids": self.council_asked_to_cover_voids,
+                "void_payer": self.void_payer,
+                "voids_from": self.voids_from if self._council_pays_voids else None,
+                "voids_from_weeks": (
+                    self.voids_from_weeks
+                    if self._council_pays_voids and self.voids_from == "after_weeks_empty"
+                    else None
+                ),
+                "void_rate_basis": self.void_rate_basis if self._council_pays_voids else None,
+                "void_rate_percent": (
+                    self.void_rate_percent
+                    if self._council_pays_voids and self.void_rate_basis == "percent_of_rent"
+                    else None
+                ),
+                "void_rate_pence_per_week": (
+                    self.void_rate_pence_per_week
+                    if self._council_pays_voids and self.void_rate_basis == "pounds_per_week"
+                    else None
+                ),
+                "void_cover_months": self.void_cover_months if self._council_pays_voids else None,
+                "lease_years": self.lease_years if self._leased else None,
+                "break_clause": self.break_clause if self._leased else None,
+                "break_clause_after_years": (
+                    self.break_clause_after_years if self._leased and self.break_clause else None
+                ),
+                "repairs_by": self.repairs_by if self._leased else None,
+                "intended_stay": self.intended_stay,
+                "tenancy_type": self.tenancy_type,
+                "client_groups": self.client_groups,
+                "support_level": self.support_level,
+                "capital_funding": self.capital_funding,
+                "right_to_buy_percent": (
+                    self.right_to_buy_percent
+                    if "right_to_buy_receipts" in (self.capital_funding or [])
+                    else None
+                ),
+                "site_status": self.site_status,
+                "confidential_address": bool(self.confidential_address),
                 # Offers from before the question was asked: social rent, the usual let.
                 "rent_type": self.rent_type or "social",
                 "nomination_share_percent": self.nomination_share_percent,
@@ -308,6 +444,16 @@ class OfferUnitType(Base):
     intensive_housing_management_pence: Mapped[int | None]
     # The core rent the submitter confirmed when told it is outside the usual range.
     core_rent_confirmed_pence: Mapped[int | None]
+    # Homes (issue 13): bedrooms in each (a house, a bungalow, a flat of 4 or more),
+    # and how many of the type's homes are wheelchair accessible, fully adapted,
+    # reached without steps, on an upper floor served by a lift, and fitted with
+    # assistive technology. None: not answered yet.
+    bedrooms: Mapped[int | None]
+    wheelchair_accessible: Mapped[int | None]
+    fully_adapted: Mapped[int | None]
+    level_access: Mapped[int | None]
+    lift: Mapped[int | None]
+    assistive_technology: Mapped[int | None]
 
     offer: Mapped[Offer] = relationship(back_populates="unit_types")
 
@@ -327,7 +473,13 @@ class OfferUnitType(Base):
             "ineligible_service_charge_pence": self.ineligible_service_charge_pence,
             "ineligible_charges_cover": self.ineligible_charges_cover or "",
             "intensive_housing_management_pence": self.intensive_housing_management_pence,
+            "bedrooms": self.bedrooms if KIND_BEDROOMS.get(UnitKind(self.kind)) is None else None,
+            **{name: getattr(self, name) for name in ACCESS_FIELDS},
         }
+
+    @property
+    def access_answered(self) -> bool:
+        return all(getattr(self, name) is not None for name in ACCESS_FIELDS)
 
     @property
     def charges_answered(self) -> bool:
@@ -337,6 +489,28 @@ class OfferUnitType(Base):
             self.ineligible_service_charge_pence,
             self.intensive_housing_management_pence,
         )
+
+
+class OfferAddress(Base):
+    """One address of a dispersed scheme: its own postcode and how many units."""
+
+    __tablename__ = "offer_addresses"
+    __table_args__ = (
+        UniqueConstraint("offer_id", "position", name="uq_offer_addresses_offer_id_position"),
+        CheckConstraint("units >= 1", name="units_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    address: Mapped[str] = mapped_column(String(500))
+    postcode: Mapped[str] = mapped_column(String(8))
+    units: Mapped[int]
+
+    offer: Mapped[Offer] = relationship(back_populates="addresses")
+
+    def as_rules_dict(self) -> dict[str, object]:
+        return {"address": self.address, "postcode": self.postcode, "units": self.units}
 
 
 class OfferCohort(Base):

@@ -7,7 +7,8 @@ from flask import Blueprint
 
 bp = Blueprint("offers", __name__, url_prefix="/offers")
 
-from triage.offers import case_changes, changes, pages, status, views  # noqa: E402,F401
+from triage.offers import case_changes, changes, meetings, pages, status, views  # noqa: E402,F401
+from triage.services import meetings as meeting_service  # noqa: E402
 from triage.services import offer_changes  # noqa: E402
 
 
@@ -23,6 +24,12 @@ def _status_helpers() -> dict[str, Any]:
             offer_changes.open_request(offer.id) if offer.status == "changes_requested" else None
         ),
         "changeable_sections": pages.CHANGEABLE_SECTIONS,
+        # Issue 14: the offer's meeting with the council, if there is one.
+        "offer_meeting": lambda offer: (
+            None if offer.is_draft else meeting_service.current(offer.id)
+        ),
+        "meeting_when": meeting_service.describe,
+        "meeting_answer_by": meeting_service.answer_by,
     }
 
 

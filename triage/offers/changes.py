@@ -79,6 +79,17 @@ def _returned(offer: Offer, section_slug: str) -> OfferChangeRequest | None:
     return change if change is not None and section_slug in change.sections else None
 
 
+def _changeable(offer: Offer, section_slug: str, page: pages.Page) -> bool:
+    """A page of a returned section, or a page of a unit added in this round (its
+    rent and charges sit in a section that may not have been returned)."""
+    if _returned(offer, section_slug) is not None:
+        return True
+    if offer.status != OfferStatus.CHANGES_REQUESTED or page.unit_kind is None:
+        return False
+    change = offer_changes.open_request(offer.id)
+    return change is not None and page.unit_kind in offer_changes.units_added(change, offer)
+
+
 @bp.get("/<int:offer_id>/changes/sections/<section_slug>")
 @submitter_required
 def change_section(offer_id: int, section_slug: str) -> Response:
@@ -101,14 +112,19 @@ def change_question(offer_id: int, key: str) -> str | Response:
     located = pages.locate(offer, key)
     if located is None:
         abort(404)
-    if _returned(offer, located.section.slug) is None:
-        return redirect(url_for("offers.view", offer_id=offer.id))
     page = located.page
+    if not _changeable(offer, located.section.slug, page):
+        return redirect(url_for("offers.view", offer_id=offer.id))
     form = page.make_form(offer, request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
+    # "Add another" or "Remove" on the addresses page: shown again, nothing saved.
+    rearranged = getattr(form, "rearranged", False)
+    if request.method == "POST" and not rearranged and form.validate():
         try:
             offer_changes.save_changes(
-                offer, located.section.slug, lambda draft: page.apply(draft, form)
+                offer,
+                located.section.slug,
+                lambda draft: page.apply(draft, form),
+                unit_kind=page.unit_kind,
             )
         except offer_changes.NotReturnedForChanges:
             return redirect(url_for("offers.view", offer_id=offer.id))
@@ -119,7 +135,7 @@ def change_question(offer_id: int, key: str) -> str | Response:
             return redirect(url_for("offers.change_question", offer_id=offer.id, key=following.key))
         return redirect(url_for("offers.resubmit", offer_id=offer.id))
     return render_template(
-        "views/offers/question.html",
+        page.template,
         offer=offer,
         page=page,
         section=located.section,
@@ -135,7 +151,15 @@ def resubmit(offer_id: int) -> Any:
     change = offer_changes.open_request(offer.id)
     if offer.status != OfferStatus.CHANGES_REQUESTED or change is None:
         return redirect(url_for("offers.view", offer_id=offer.id))
-    sections = [s for s in pages.CHANGEABLE_SECTIONS if s.slug in change.sections]
+    added = offer_changes.units_added(change, offer)
+    # The sections returned, and any other holding pages of a unit added in this
+    # round (its rent and charges), which must be answered too.
+    sections = [
+        s
+        for s in pages.CHANGEABLE_SECTIONS
+        if s.slug in change.sections
+        or any(page.unit_kind in added for page in s.applicable_pages(offer))
+    ]
     incomplete = [s for s in pages.incomplete_sections(offer) if s.slug != "documents"]
     problems = offer_problems(offer)
     form = forms.ResubmitForm()
@@ -161,6 +185,7 @@ def resubmit(offer_id: int) -> Any:
         change=change,
         sections=sections,
         summary=pages.summary,
+        may_change=lambda section, page: section.slug in change.sections or page.unit_kind in added,
         incomplete=incomplete,
         problems=problems,
         form=form,

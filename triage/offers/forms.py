@@ -18,15 +18,27 @@ from wtforms import BooleanField, DateField, HiddenField, SelectMultipleField, S
 from wtforms.validators import ValidationError
 
 from rules.offer import (
+    ACCESS_FIELDS,
     AccessibilityStandard,
+    CapitalFunding,
+    ClientGroup,
     Configuration,
     DevelopmentType,
     FrameworkStatus,
+    IntendedStay,
     LandlordType,
     LeaseModel,
     PlanningStatus,
     RentType,
+    Repairs,
+    SiteStatus,
+    SupportLevel,
     SupportModel,
+    TenancyType,
+    UnitKind,
+    VoidPayer,
+    VoidRateBasis,
+    VoidsFrom,
     choices,
 )
 from triage.fields import (
@@ -182,13 +194,23 @@ class UnitCountsForm(QuestionForm):
         maximum=MAX_UNITS_PER_TYPE,
         noun="Rooms in shared housing",
     )
+    # Larger homes (issue 13).
+    three_bed = NumberField(
+        "3-bedroom flats", minimum=0, maximum=MAX_UNITS_PER_TYPE, noun="3-bedroom flats"
+    )
+    four_bed = NumberField(
+        "Flats with 4 or more bedrooms",
+        minimum=0,
+        maximum=MAX_UNITS_PER_TYPE,
+        noun="Flats with 4 or more bedrooms",
+    )
+    house = NumberField("Houses", minimum=0, maximum=MAX_UNITS_PER_TYPE, noun="Houses")
+    bungalow = NumberField("Bungalows", minimum=0, maximum=MAX_UNITS_PER_TYPE, noun="Bungalows")
 
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
             return False
-        if not any(
-            (self[kind].data or 0) > 0 for kind in ("studio", "one_bed", "two_bed", "shared_room")
-        ):
+        if not any((self[kind.value].data or 0) > 0 for kind in UnitKind):
             self.studio.errors = ["Enter how many units of at least one type the offer has"]
             return False
         return True
@@ -224,6 +246,89 @@ class UnitFacilitiesForm(QuestionForm):
             )
 
 
+class UnitBedroomsFacilitiesForm(UnitFacilitiesForm):
+    """A house, a bungalow or a flat of 4 or more bedrooms: how many bedrooms too."""
+
+    bedrooms = NumberField(
+        "How many bedrooms does each home have?",
+        minimum=1,
+        maximum=10,
+        required="Enter how many bedrooms each home has",
+        noun="Bedrooms",
+    )
+
+
+class UnitAccessForm(QuestionForm):
+    """How many of a unit type's homes have each accessibility feature (issue 13)."""
+
+    wheelchair_accessible = NumberField(
+        "How many are wheelchair accessible?",
+        description="Built to M4(3) or otherwise usable by a wheelchair user. Enter 0 if none.",
+        minimum=0,
+        maximum=MAX_UNITS_PER_TYPE,
+        required="Enter how many of these homes are wheelchair accessible, or 0",
+        noun="Wheelchair accessible homes",
+    )
+    fully_adapted = NumberField(
+        "How many are fully adapted?",
+        description="Adapted for a disabled person, for example with a hoist or a level-access "
+        "shower. Enter 0 if none.",
+        minimum=0,
+        maximum=MAX_UNITS_PER_TYPE,
+        required="Enter how many of these homes are fully adapted, or 0",
+        noun="Fully adapted homes",
+    )
+    level_access = NumberField(
+        "How many have level access?",
+        description="Reached from the street without steps and without a lift, for example "
+        "on the ground floor. Enter 0 if none.",
+        minimum=0,
+        maximum=MAX_UNITS_PER_TYPE,
+        required="Enter how many of these homes have level access, or 0",
+        noun="Homes with level access",
+    )
+    lift = NumberField(
+        "How many are on an upper floor served by a lift?",
+        description="Enter 0 if none.",
+        minimum=0,
+        maximum=MAX_UNITS_PER_TYPE,
+        required="Enter how many of these homes are on an upper floor served by a lift, or 0",
+        noun="Homes served by a lift",
+    )
+    assistive_technology = NumberField(
+        "How many have assistive technology fitted?",
+        description="For example, alarms, sensors or door entry systems. Enter 0 if none.",
+        minimum=0,
+        maximum=MAX_UNITS_PER_TYPE,
+        required="Enter how many of these homes have assistive technology, or 0",
+        noun="Homes with assistive technology",
+    )
+
+    def __init__(self, *args: Any, count: int = 0, noun: str = "homes", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.count = count
+        self.homes_noun = noun
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for name in ACCESS_FIELDS:
+            field_ = self[name]
+            if not field_.errors and field_.data is not None and field_.data > self.count:
+                field_.errors = [
+                    f"{field_.noun} must be {self.count} or fewer, the number of "
+                    f"{self.homes_noun} in the offer"
+                ]
+                valid = False
+        reached = (self.level_access.data or 0) + (self.lift.data or 0)
+        if valid and reached > self.count:
+            self.lift.errors = [
+                f"Homes with level access and homes served by a lift must add up to "
+                f"{self.count} or fewer: a home is one or the other"
+            ]
+            valid = False
+        return valid
+
+
 class SharedFacilitiesForm(QuestionForm):
     communal_space = YesNoField(
         "Is there a communal space for tenants?", required="Select yes if there is a communal space"
@@ -232,53 +337,17 @@ class SharedFacilitiesForm(QuestionForm):
         "Is there a staff office or communal resource space?",
         required="Select yes if there is a staff office or communal resource space",
     )
-    assistive_technology = YesNoField(
-        "Is assistive technology fitted?",
-        description="For example, alarms, sensors or door entry systems",
-        required="Select yes if assistive technology is fitted",
-    )
-    lift = YesNoField("Is there a lift?", required="Select yes if there is a lift")
+    # Assistive technology and lifts are asked per unit type (UnitAccessForm).
 
 
 class AccessibilityForm(QuestionForm):
-    units_wheelchair_accessible = NumberField(
-        "How many units are wheelchair accessible?",
-        minimum=0,
-        maximum=MAX_UNITS_PER_TYPE * 4,
-        required="Enter how many units are wheelchair accessible, or 0",
-        noun="Wheelchair accessible units",
-    )
-    units_fully_adapted = NumberField(
-        "How many units are fully adapted?",
-        minimum=0,
-        maximum=MAX_UNITS_PER_TYPE * 4,
-        required="Enter how many units are fully adapted, or 0",
-        noun="Fully adapted units",
-    )
+    # Wheelchair and adapted homes are counted per unit type (UnitAccessForm).
     accessibility_standard = ChoiceField(
         "Which accessibility standard do the homes meet?",
         description="Building Regulations, Approved Document M, volume 1",
         required="Select the accessibility standard",
         choices=choices(AccessibilityStandard),
     )
-
-    def __init__(self, *args: Any, total_units: int = 0, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.total_units = total_units
-
-    def validate_units_wheelchair_accessible(self, field: NumberField) -> None:
-        if field.data is not None and self.total_units and field.data > self.total_units:
-            raise ValidationError(
-                f"Wheelchair accessible units must be {self.total_units} or fewer, "
-                "the number of units in the offer"
-            )
-
-    def validate_units_fully_adapted(self, field: NumberField) -> None:
-        if field.data is not None and self.total_units and field.data > self.total_units:
-            raise ValidationError(
-                f"Fully adapted units must be {self.total_units} or fewer, "
-                "the number of units in the offer"
-            )
 
 
 class CohortsForm(QuestionForm):
@@ -398,14 +467,208 @@ class ManagementForm(QuestionForm):
         description="Only if you chose other",
         noun="Description of the arrangement",
     )
-    council_asked_to_cover_voids = YesNoField(
-        "Are you asking the council to cover the cost of empty homes (voids)?",
-        required="Select yes if you are asking the council to cover voids",
-    )
 
     def validate_lease_model_other(self, field: LongTextField) -> None:
         if self.lease_model.data == LeaseModel.OTHER and not field.data:
             raise ValidationError("Describe how the homes will be leased or managed")
+
+
+# --- The offer's terms (issue 13) ----------------------------------------------------
+
+MAX_LEASE_YEARS = 999
+
+
+class LeaseTermsForm(QuestionForm):
+    lease_years = NumberField(
+        "How many years does the lease or management agreement run for?",
+        description="For example, 10",
+        minimum=0,
+        maximum=MAX_LEASE_YEARS,
+        required="Enter how many years the lease or management agreement runs for",
+        noun="The length of the lease",
+    )
+    break_clause = YesNoField(
+        "Is there a break clause?",
+        description="A date from which either side may end the agreement early",
+        required="Select yes if there is a break clause",
+    )
+    break_clause_after_years = NumberField(
+        "If there is a break clause, after how many years can it be used?",
+        description="Only if you answered yes",
+        minimum=0,
+        maximum=MAX_LEASE_YEARS,
+        noun="The years before the break clause",
+    )
+    repairs_by = ChoiceField(
+        "Who does the repairs?", required="Select who does the repairs", choices=choices(Repairs)
+    )
+
+    def validate_break_clause_after_years(self, field: NumberField) -> None:
+        if self.break_clause.answer is not True:
+            return
+        if field.data is None:
+            raise ValidationError("Enter after how many years the break clause can be used")
+        lease = self.lease_years.data
+        if lease is not None and field.data > lease:
+            raise ValidationError(
+                "The years before the break clause must not be more than the length of the lease"
+            )
+
+
+class VoidsForm(QuestionForm):
+    void_payer = ChoiceField(
+        "Who will pay the rent and charges of a home while it is empty (a void)?",
+        required="Select who will pay for empty homes",
+        choices=choices(VoidPayer),
+    )
+
+
+class VoidTermsForm(QuestionForm):
+    voids_from = ChoiceField(
+        "From when would the council pay for an empty home?",
+        required="Select from when the council would pay for empty homes",
+        choices=choices(VoidsFrom),
+    )
+    voids_from_weeks = NumberField(
+        "If after a number of weeks, how many weeks empty?",
+        description="Only if the council pays after a home has been empty for some weeks",
+        minimum=1,
+        maximum=520,
+        noun="The number of weeks",
+    )
+    void_rate_basis = ChoiceField(
+        "At what rate would the council pay?",
+        required="Select the rate at which the council would pay",
+        choices=choices(VoidRateBasis),
+    )
+    void_rate_percent = NumberField(
+        "If a percentage, what percentage of the rent and charges?",
+        description="For example, 50",
+        minimum=1,
+        maximum=100,
+        noun="The percentage",
+    )
+    void_rate_pence_per_week = MoneyField(
+        "If an amount, how much for each empty home?",
+        description="In pounds and pence",
+        maximum_pence=MAX_WEEKLY_CHARGE_PENCE,
+        noun="The amount",
+    )
+    void_cover_months = NumberField(
+        "For how many months in all would the council pay for empty homes?",
+        description="For example, 12",
+        minimum=1,
+        maximum=1500,
+        required="Enter for how many months the council would pay for empty homes",
+        noun="The number of months",
+    )
+
+    def validate_voids_from_weeks(self, field: NumberField) -> None:
+        if self.voids_from.data == VoidsFrom.AFTER_WEEKS_EMPTY and field.data is None:
+            raise ValidationError(
+                "Enter how many weeks a home must be empty before the council pays"
+            )
+
+    def validate_void_rate_percent(self, field: NumberField) -> None:
+        if self.void_rate_basis.data == VoidRateBasis.PERCENT_OF_RENT and field.data is None:
+            raise ValidationError("Enter the percentage of the rent and charges")
+
+    def validate_void_rate_pence_per_week(self, field: MoneyField) -> None:
+        if self.void_rate_basis.data == VoidRateBasis.POUNDS_PER_WEEK:
+            if field.data is None:
+                raise ValidationError("Enter the amount for each empty home")
+            if field.data == 0:
+                raise ValidationError("The amount must be more than £0.00")
+
+
+class StayTenancyForm(QuestionForm):
+    intended_stay = ChoiceField(
+        "How long are tenants expected to stay?",
+        description="As the national lettings return (CORE) records it",
+        required="Select how long tenants are expected to stay",
+        choices=choices(IntendedStay),
+    )
+    tenancy_type = ChoiceField(
+        "What will tenants have?",
+        required="Select the type of tenancy",
+        choices=choices(TenancyType),
+    )
+
+
+NO_CAPITAL = "none"
+
+
+class ClientGroupsForm(QuestionForm):
+    client_groups = SelectMultipleField(
+        "Which client groups are the homes for?",
+        description="The groups the national lettings return (CORE) uses. Select all that apply.",
+        widget=GovCheckboxesInput(),
+        choices=choices(ClientGroup),
+        validate_choice=False,
+    )
+    support_level = ChoiceField(
+        "What level of support is given?",
+        description="As CORE records it",
+        required="Select the level of support",
+        choices=choices(SupportLevel),
+    )
+
+    def validate_client_groups(self, field: SelectMultipleField) -> None:
+        chosen = field.data or []
+        if not chosen:
+            raise ValidationError("Select at least one client group")
+        if any(value not in ClientGroup.__members__.values() for value in chosen):
+            raise ValidationError("Select the client groups from the list")
+
+
+class SiteFundingForm(QuestionForm):
+    site_status = ChoiceField(
+        "Do you have the site?",
+        required="Select whether you have the site",
+        choices=choices(SiteStatus),
+    )
+    capital_funding = SelectMultipleField(
+        "What capital funding are you seeking?",
+        description="Select all that apply",
+        widget=GovCheckboxesInput(),
+        choices=[*choices(CapitalFunding), (NO_CAPITAL, "None")],
+        validate_choice=False,
+    )
+    right_to_buy_percent = NumberField(
+        "If Right to Buy receipts, for what share of the scheme’s capital cost, as a percentage?",
+        description="The council’s strategy allows up to 30%",
+        minimum=1,
+        maximum=100,
+        noun="The share of the capital cost",
+    )
+
+    def validate_capital_funding(self, field: SelectMultipleField) -> None:
+        chosen = field.data or []
+        if not chosen:
+            raise ValidationError("Select the capital funding you are seeking, or none")
+        known = {value for value, _label in field.choices or []}
+        if any(value not in known for value in chosen):
+            raise ValidationError("Select the capital funding from the list")
+        if NO_CAPITAL in chosen and len(chosen) > 1:
+            raise ValidationError("Select none, or the capital funding you are seeking, not both")
+
+    def validate_right_to_buy_percent(self, field: NumberField) -> None:
+        chosen = self.capital_funding.data or []
+        if CapitalFunding.RIGHT_TO_BUY_RECEIPTS in chosen and field.data is None:
+            raise ValidationError(
+                "Enter the share of the scheme’s capital cost sought from Right to Buy receipts"
+            )
+
+
+class ConfidentialAddressForm(QuestionForm):
+    confidential_address = YesNoField(
+        "Must the address be kept confidential?",
+        description=(
+            "For example, homes for people under Ministry of Justice supervision or in the "
+            "Transforming Care programme. The council will not publish it or put it in emails."
+        ),
+        required="Select yes if the address must be kept confidential",
+    )
 
 
 class RentTypeForm(QuestionForm):
@@ -568,6 +831,14 @@ class RespondForm(FlaskForm):
     submit = SubmitField("Send your answer", widget=GovSubmitInput())
 
 
+# --- Meeting the council (issue 14) -----------------------------------------------
+
+
+class AcceptMeetingForm(FlaskForm):
+    version = HiddenField()
+    submit = SubmitField("Accept this meeting", widget=GovSubmitInput())
+
+
 # --- Changes the council asks for (issue 14) ---------------------------------------
 
 
@@ -609,3 +880,115 @@ class ResubmitForm(FlaskForm):
 
 class CopyOfferForm(FlaskForm):
     submit = SubmitField("Copy into a new draft", widget=GovSubmitInput())
+
+
+# --- A dispersed scheme's addresses (issue 13) ---------------------------------------
+
+MAX_ADDRESSES = 50
+ADDRESS_PARTS = ("address", "postcode", "units")
+
+
+class AddressesForm(QuestionForm):
+    """Each address of a dispersed scheme, with its postcode and units, and the
+    buttons of GOV.UK's "add another" pattern, which work without JavaScript: they
+    post the page, which comes back with an address more or less, nothing saved."""
+
+    # The "Add another address" and "Remove" buttons are plain buttons in the
+    # template (add_address, remove_address=<number>), read by addresses_form.
+    entries: int = 1
+    total_units: int = 0
+    rearranged: bool = False
+
+    def entry(self, number: int) -> list[Any]:
+        return [self[f"{part}_{number}"] for part in ADDRESS_PARTS]
+
+    def answers(self) -> list[dict[str, Any]]:
+        return [
+            {part: self[f"{part}_{n}"].data for part in ADDRESS_PARTS}
+            for n in range(1, self.entries + 1)
+        ]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid:
+            return False
+        held = sum(entry["units"] or 0 for entry in self.answers())
+        if held != self.total_units:
+            self.units_1.errors = [
+                f"The units at each address must add up to {self.total_units}, the "
+                f"number of units in the offer (they add up to {held})"
+            ]
+            return False
+        return True
+
+
+def addresses_form(
+    entries: list[dict[str, Any]], total_units: int, formdata: Any = None
+) -> AddressesForm:
+    """The addresses page's form for `entries` (saved ones, or those posted).
+
+    A post that pressed "Add another address" or "Remove" comes back with the
+    addresses posted, one more or one fewer, to be shown again, not saved."""
+    rearranged = False
+    if formdata is not None:
+        numbers = sorted(
+            {
+                int(key.rsplit("_", 1)[1])
+                for key in formdata
+                if key.rsplit("_", 1)[0] in ADDRESS_PARTS
+                and key.rsplit("_", 1)[-1].isdigit()
+                and 1 <= int(key.rsplit("_", 1)[1]) <= MAX_ADDRESSES
+            }
+        )
+        entries = [
+            {part: formdata.get(f"{part}_{n}", "") for part in ADDRESS_PARTS} for n in numbers
+        ]
+        remove = str(formdata.get("remove_address", ""))
+        if formdata.get("add_address") and len(entries) < MAX_ADDRESSES:
+            entries.append(dict.fromkeys(ADDRESS_PARTS, ""))
+            rearranged = True
+        elif remove.isdigit() and 1 <= int(remove) <= len(entries):
+            del entries[int(remove) - 1]
+            rearranged = True
+    entries = entries or [dict.fromkeys(ADDRESS_PARTS, "")]
+
+    class _Form(AddressesForm):
+        pass
+
+    for n in range(1, len(entries) + 1):
+        setattr(
+            _Form,
+            f"address_{n}",
+            LongTextField(
+                "Address",
+                required="Enter the address",
+                max_length=500,
+                description="Without the postcode",
+                noun="Address",
+            ),
+        )
+        setattr(_Form, f"postcode_{n}", PostcodeField("Postcode", required="Enter the postcode"))
+        setattr(
+            _Form,
+            f"units_{n}",
+            NumberField(
+                "Units at this address",
+                minimum=1,
+                maximum=MAX_UNITS_PER_TYPE,
+                required="Enter how many units are at this address",
+                noun="Units at this address",
+            ),
+        )
+    if rearranged or formdata is None:
+        data = {
+            f"{part}_{n}": entry[part]
+            for n, entry in enumerate(entries, start=1)
+            for part in ADDRESS_PARTS
+        }
+        form = _Form(formdata=None, data=data)
+    else:
+        form = _Form(formdata=formdata)
+    form.entries = len(entries)
+    form.total_units = total_units
+    form.rearranged = rearranged
+    return form

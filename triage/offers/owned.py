@@ -1,5 +1,6 @@
 """Finding the signed-in submitter's own offer, for route modules: another
-organisation's offer is a 404, and the attempt is recorded (by id)."""
+organisation's offer is a 404, and the attempt is recorded (by id); the
+organisation's own deleted draft is a 404 too, with nothing to record."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from triage.services import audit, offers
 def own_offer(offer_id: int) -> Offer:
     offer = offers.offer_for_organisation(offer_id, current_user.organisation_id)
     if offer is None:
-        if offers.offer_exists(offer_id):
+        if offers.belongs_to_another_organisation(offer_id, current_user.organisation_id):
             audit.access_refused(acting_user(), request.endpoint or "", offer_id=offer_id)
         abort(404)
     return offer

@@ -18,20 +18,32 @@ from markupsafe import Markup, escape
 from rules.affordability import rent_outside_benchmark
 from rules.guidance import Guidance
 from rules.offer import (
+    ACCESS_FIELDS,
+    KIND_BEDROOMS,
     LOOKED_AFTER,
     AccessibilityStandard,
+    CapitalFunding,
+    ClientGroup,
     Configuration,
     DevelopmentType,
     FrameworkStatus,
+    IntendedStay,
     LandlordType,
     LeaseModel,
     PlanningStatus,
     RentType,
+    Repairs,
+    SiteStatus,
+    SupportLevel,
     SupportModel,
+    TenancyType,
     UnitKind,
+    VoidPayer,
+    VoidRateBasis,
+    VoidsFrom,
     label,
 )
-from triage.models import Offer, OfferCohort, OfferUnitType
+from triage.models import Offer, OfferAddress, OfferCohort, OfferUnitType
 from triage.offers import forms
 from triage.services.policy import policy_in_force
 from triage.template_helpers import long_date, pounds, yes_no
@@ -61,12 +73,18 @@ class Page:
     required: tuple[str, ...] = ()
     answered_when: Callable[[Offer], bool] | None = None
     intro: Callable[[Offer], str] | None = None
+    # A page whose form depends on what is posted (the addresses page: one set of
+    # fields per address) builds it itself, and has a template of its own.
+    build_form: Callable[[Offer, Any], FlaskForm] | None = None
+    template: str = "views/offers/question.html"
 
     @property
     def key(self) -> str:
         return f"{self.slug}/{self.unit_kind}" if self.unit_kind else self.slug
 
     def make_form(self, offer: Offer, formdata: Any = None) -> FlaskForm:
+        if self.build_form is not None:
+            return self.build_form(offer, formdata)
         form = self.form_class(formdata=formdata, **self.form_kwargs(offer))
         if formdata is None:
             if self.load:
@@ -178,6 +196,65 @@ DATE_AVAILABLE = Page(
     rows=lambda o: [Row("Date available", long_date(o.date_available))],
 )
 
+
+# --- The offer's terms (issue 13) ----------------------------------------------------
+
+CONFIDENTIAL_ADDRESS = Page(
+    slug="confidential-address",
+    title="Confidential address",
+    form_class=forms.ConfidentialAddressForm,
+    fields=("confidential_address",),
+    rows=lambda o: [Row("Address kept confidential", yes_no(o.confidential_address))],
+)
+
+
+def _load_site_funding(offer: Offer, form: FlaskForm) -> None:
+    form.site_status.process(None, offer.site_status)
+    funding = offer.capital_funding
+    form.capital_funding.process(
+        None, None if funding is None else (list(funding) or [forms.NO_CAPITAL])
+    )
+    form.right_to_buy_percent.process(None, offer.right_to_buy_percent)
+
+
+def _save_site_funding(offer: Offer, form: FlaskForm) -> None:
+    offer.site_status = form.site_status.data
+    chosen = [value for value in form.capital_funding.data if value != forms.NO_CAPITAL]
+    offer.capital_funding = chosen
+    rtb = CapitalFunding.RIGHT_TO_BUY_RECEIPTS in chosen
+    offer.right_to_buy_percent = form.right_to_buy_percent.data if rtb else None
+
+
+def _funding_text(offer: Offer) -> str:
+    if offer.capital_funding is None:
+        return ""
+    if not offer.capital_funding:
+        return "None"
+    return ", ".join(
+        label(CapitalFunding(value))
+        + (
+            f" ({offer.right_to_buy_percent}% of the capital cost)"
+            if value == CapitalFunding.RIGHT_TO_BUY_RECEIPTS and offer.right_to_buy_percent
+            else ""
+        )
+        for value in offer.capital_funding
+    )
+
+
+SITE_FUNDING = Page(
+    slug="site-and-funding",
+    title="The site and capital funding",
+    form_class=forms.SiteFundingForm,
+    fields=("site_status", "capital_funding", "right_to_buy_percent"),
+    required=("site_status", "capital_funding"),
+    load=_load_site_funding,
+    save=_save_site_funding,
+    rows=lambda o: [
+        Row("The site", _enum_text(SiteStatus, o.site_status)),
+        Row("Capital funding sought", _funding_text(o)),
+    ],
+)
+
 # --- Section 2: design ------------------------------------------------------
 
 CONFIGURATION = Page(
@@ -237,6 +314,7 @@ def _unit_page(
     answered: Callable[[OfferUnitType], bool],
     rows: Callable[[OfferUnitType], list[Row]],
     fields: tuple[str, ...],
+    form_kwargs: Callable[[OfferUnitType], dict[str, Any]] | None = None,
 ) -> Page:
     def load(offer: Offer, form: FlaskForm) -> None:
         unit = offer.unit_type(kind)
@@ -272,24 +350,71 @@ def _unit_page(
         save=save,
         rows=unit_rows,
         answered_when=is_answered,
+        form_kwargs=lambda offer: (
+            form_kwargs(unit)
+            if form_kwargs is not None and (unit := offer.unit_type(kind)) is not None
+            else {}
+        ),
     )
+
+
+def _says_bedrooms(kind: str) -> bool:
+    """A house, a bungalow or a flat of 4 or more bedrooms says how many it has."""
+    return KIND_BEDROOMS[UnitKind(kind)] is None
+
+
+def _facilities_text(unit: OfferUnitType) -> str:
+    text = (
+        f"Own bathroom: {yes_no(unit.own_bathroom)}. Own kitchen: "
+        f"{yes_no(unit.own_kitchen)}. Most people sharing: {unit.most_people_sharing}"
+    )
+    if _says_bedrooms(unit.kind):
+        text = f"Bedrooms: {unit.bedrooms}. " + text
+    return text
 
 
 UNIT_FACILITIES = {
     kind: _unit_page(
         "unit-facilities",
-        "Bathrooms and kitchens",
-        forms.UnitFacilitiesForm,
+        "Bedrooms, bathrooms and kitchens" if _says_bedrooms(kind) else "Bathrooms and kitchens",
+        forms.UnitBedroomsFacilitiesForm if _says_bedrooms(kind) else forms.UnitFacilitiesForm,
         kind,
-        answered=lambda unit: unit.facilities_answered,
-        fields=("own_bathroom", "own_kitchen", "most_people_sharing"),
+        answered=lambda unit: (
+            unit.facilities_answered
+            and (unit.bedrooms is not None or not _says_bedrooms(unit.kind))
+        ),
+        fields=("own_bathroom", "own_kitchen", "most_people_sharing")
+        + (("bedrooms",) if _says_bedrooms(kind) else ()),
         rows=lambda unit: [
-            Row(
-                f"{label(UnitKind(unit.kind))}: facilities",
-                f"Own bathroom: {yes_no(unit.own_bathroom)}. Own kitchen: "
-                f"{yes_no(unit.own_kitchen)}. Most people sharing: {unit.most_people_sharing}",
-            )
+            Row(f"{label(UnitKind(unit.kind))}: facilities", _facilities_text(unit))
         ],
+    )
+    for kind in UNIT_KINDS
+}
+
+
+def _access_text(unit: OfferUnitType) -> str:
+    return (
+        f"Of {unit.count}: wheelchair accessible {unit.wheelchair_accessible}, "
+        f"fully adapted {unit.fully_adapted}, level access {unit.level_access}, "
+        f"upper floor with a lift {unit.lift}, assistive technology {unit.assistive_technology}"
+    )
+
+
+# Accessibility per unit type (issue 13): how many of the type's homes have each feature.
+UNIT_ACCESS = {
+    kind: _unit_page(
+        "unit-access",
+        "Accessibility of these homes",
+        forms.UnitAccessForm,
+        kind,
+        answered=lambda unit: unit.access_answered,
+        fields=ACCESS_FIELDS,
+        rows=lambda unit: [Row(f"{label(UnitKind(unit.kind))}: accessibility", _access_text(unit))],
+        form_kwargs=lambda unit: {
+            "count": unit.count,
+            "noun": label(UnitKind(unit.kind)).lower() + "s",
+        },
     )
     for kind in UNIT_KINDS
 }
@@ -297,25 +422,71 @@ SHARED_FACILITIES = Page(
     slug="shared-facilities",
     title="Shared facilities",
     form_class=forms.SharedFacilitiesForm,
-    fields=("communal_space", "staff_office", "assistive_technology", "lift"),
+    fields=("communal_space", "staff_office"),
     rows=lambda o: [
         Row("Communal space", yes_no(o.communal_space)),
         Row("Staff office or communal resource space", yes_no(o.staff_office)),
-        Row("Assistive technology", yes_no(o.assistive_technology)),
-        Row("Lift", yes_no(o.lift)),
     ],
 )
 ACCESSIBILITY = Page(
     slug="accessibility",
-    title="Accessibility",
+    title="Accessibility standard",
     form_class=forms.AccessibilityForm,
-    fields=("units_wheelchair_accessible", "units_fully_adapted", "accessibility_standard"),
-    form_kwargs=lambda o: {"total_units": o.total_units},
+    fields=("accessibility_standard",),
     rows=lambda o: [
-        Row("Wheelchair accessible units", str(o.units_wheelchair_accessible or 0)),
-        Row("Fully adapted units", str(o.units_fully_adapted or 0)),
         Row("Accessibility standard", _enum_text(AccessibilityStandard, o.accessibility_standard)),
     ],
+)
+
+
+# A dispersed scheme's addresses (issue 13), GOV.UK's "add another" pattern.
+def _address_entries(offer: Offer) -> list[dict[str, Any]]:
+    return [
+        {"address": a.address, "postcode": a.postcode, "units": a.units} for a in offer.addresses
+    ]
+
+
+def _save_addresses(offer: Offer, form: FlaskForm) -> None:
+    assert isinstance(form, forms.AddressesForm)
+    answers = form.answers()
+    for row in offer.addresses[len(answers) :]:
+        offer.addresses.remove(row)
+    for position, answer in enumerate(answers, start=1):
+        if position <= len(offer.addresses):
+            row = offer.addresses[position - 1]
+            row.address, row.postcode, row.units = (
+                answer["address"],
+                answer["postcode"],
+                answer["units"],
+            )
+        else:
+            offer.addresses.append(OfferAddress(position=position, **answer))
+
+
+def _addresses_text(offer: Offer) -> Markup:
+    return Markup("<br>").join(
+        escape(f"{', '.join(a.address.splitlines())}, {a.postcode}: {a.units} units")
+        for a in offer.addresses
+    )
+
+
+ADDRESSES = Page(
+    slug="addresses",
+    title="Addresses",
+    form_class=forms.AddressesForm,
+    fields=(),
+    build_form=lambda offer, formdata: forms.addresses_form(
+        _address_entries(offer), offer.total_units, formdata
+    ),
+    template="views/offers/addresses.html",
+    save=_save_addresses,
+    applies=lambda offer: offer.is_dispersed and bool(offer.unit_types),
+    answered_when=lambda offer: bool(offer.addresses) and offer.address_units == offer.total_units,
+    intro=lambda offer: (
+        f"Give each address of the scheme, with its postcode and how many of the "
+        f"{offer.total_units} units are there."
+    ),
+    rows=lambda o: [Row("Addresses", _addresses_text(o))],
 )
 
 # --- Section 3: who it is for -------------------------------------------------
@@ -365,6 +536,29 @@ AGE_RANGE = Page(
     form_class=forms.AgeRangeForm,
     fields=("age_min", "age_max"),
     rows=lambda o: [Row("Age range", f"{o.age_min} to {o.age_max}" if o.age_min else "")],
+)
+STAY_TENANCY = Page(
+    slug="length-of-stay",
+    title="Length of stay and tenancy",
+    form_class=forms.StayTenancyForm,
+    fields=("intended_stay", "tenancy_type"),
+    rows=lambda o: [
+        Row("Intended length of stay", _enum_text(IntendedStay, o.intended_stay)),
+        Row("Tenancy", _enum_text(TenancyType, o.tenancy_type)),
+    ],
+)
+CLIENT_GROUPS = Page(
+    slug="client-groups",
+    title="Client groups and support level",
+    form_class=forms.ClientGroupsForm,
+    fields=("client_groups", "support_level"),
+    rows=lambda o: [
+        Row(
+            "Client groups (CORE)",
+            _lines("\n".join(label(g) for g in ClientGroup if g in (o.client_groups or []))),
+        ),
+        Row("Level of support", _enum_text(SupportLevel, o.support_level)),
+    ],
 )
 
 # --- Section 4: rent and charges --------------------------------------------
@@ -419,16 +613,105 @@ MANAGEMENT = Page(
     slug="management",
     title="Leasing, management and voids",
     form_class=forms.ManagementForm,
-    fields=("lease_model", "lease_model_other", "council_asked_to_cover_voids"),
-    required=("lease_model", "council_asked_to_cover_voids"),
+    fields=("lease_model", "lease_model_other"),
+    required=("lease_model",),
     rows=lambda o: [
         Row(
             "Lease or management",
             _enum_text(LeaseModel, o.lease_model)
             + (f": {o.lease_model_other}" if o.lease_model == LeaseModel.OTHER else ""),
         ),
-        Row("Council asked to cover voids", yes_no(o.council_asked_to_cover_voids)),
     ],
+)
+
+
+def _years(count: int | None) -> str:
+    return "" if count is None else f"{count} year{'' if count == 1 else 's'}"
+
+
+def _save_lease_terms(offer: Offer, form: FlaskForm) -> None:
+    offer.lease_years = form.lease_years.data
+    offer.break_clause = form.break_clause.answer
+    offer.break_clause_after_years = (
+        form.break_clause_after_years.data if offer.break_clause else None
+    )
+    offer.repairs_by = form.repairs_by.data
+
+
+LEASE_TERMS = Page(
+    slug="lease-terms",
+    title="Lease or management terms",
+    form_class=forms.LeaseTermsForm,
+    fields=("lease_years", "break_clause", "break_clause_after_years", "repairs_by"),
+    required=("lease_years", "break_clause", "repairs_by"),
+    # Asked when another body leases or manages the homes (the landlord managing
+    # them itself has no lease).
+    applies=lambda o: o.lease_model not in (None, LeaseModel.LANDLORD_MANAGES),
+    save=_save_lease_terms,
+    rows=lambda o: [
+        Row("Length of the lease or agreement", _years(o.lease_years)),
+        Row(
+            "Break clause",
+            (f"Yes, after {_years(o.break_clause_after_years)}" if o.break_clause else "No")
+            if o.break_clause is not None
+            else "",
+        ),
+        Row("Repairs done by", _enum_text(Repairs, o.repairs_by)),
+    ],
+)
+VOIDS = Page(
+    slug="voids",
+    title="Empty homes (voids)",
+    form_class=forms.VoidsForm,
+    fields=("void_payer",),
+    rows=lambda o: [Row("Who pays for empty homes", _enum_text(VoidPayer, o.void_payer))],
+)
+
+
+def _save_void_terms(offer: Offer, form: FlaskForm) -> None:
+    offer.voids_from = form.voids_from.data
+    after_weeks = offer.voids_from == VoidsFrom.AFTER_WEEKS_EMPTY
+    offer.voids_from_weeks = form.voids_from_weeks.data if after_weeks else None
+    offer.void_rate_basis = form.void_rate_basis.data
+    percent = offer.void_rate_basis == VoidRateBasis.PERCENT_OF_RENT
+    offer.void_rate_percent = form.void_rate_percent.data if percent else None
+    offer.void_rate_pence_per_week = None if percent else form.void_rate_pence_per_week.data
+    offer.void_cover_months = form.void_cover_months.data
+
+
+def _void_terms_text(o: Offer) -> str:
+    if o.voids_from is None:
+        return ""
+    start = (
+        "From handover"
+        if o.voids_from == VoidsFrom.FROM_HANDOVER
+        else f"After {o.voids_from_weeks} week{'' if o.voids_from_weeks == 1 else 's'} empty"
+    )
+    rate = (
+        f"{o.void_rate_percent}% of the rent and charges"
+        if o.void_rate_basis == VoidRateBasis.PERCENT_OF_RENT
+        else f"{pounds(o.void_rate_pence_per_week)} a week for each empty home"
+    )
+    months = f"{o.void_cover_months} month{'' if o.void_cover_months == 1 else 's'}"
+    return f"{start}, at {rate}, for {months}"
+
+
+VOID_TERMS = Page(
+    slug="void-terms",
+    title="What the council would pay for empty homes",
+    form_class=forms.VoidTermsForm,
+    fields=(
+        "voids_from",
+        "voids_from_weeks",
+        "void_rate_basis",
+        "void_rate_percent",
+        "void_rate_pence_per_week",
+        "void_cover_months",
+    ),
+    required=("voids_from", "void_rate_basis", "void_cover_months"),
+    applies=lambda o: o.void_payer in (VoidPayer.COUNCIL, VoidPayer.SHARED),
+    save=_save_void_terms,
+    rows=lambda o: [Row("The council’s terms for empty homes", _void_terms_text(o))],
 )
 
 RENT_TYPE = Page(
@@ -580,7 +863,14 @@ SECTIONS = [
     Section(
         "property",
         "Property and location",
-        lambda o: [NAME_ADDRESS, DEVELOPMENT, SITE_AREA, DATE_AVAILABLE],
+        lambda o: [
+            NAME_ADDRESS,
+            CONFIDENTIAL_ADDRESS,
+            DEVELOPMENT,
+            SITE_AREA,
+            DATE_AVAILABLE,
+            SITE_FUNDING,
+        ],
     ),
     Section(
         "design",
@@ -588,12 +878,18 @@ SECTIONS = [
         lambda o: [
             CONFIGURATION,
             UNIT_COUNTS,
+            ADDRESSES,
             *(UNIT_FACILITIES[unit.kind] for unit in o.unit_types),
+            *(UNIT_ACCESS[unit.kind] for unit in o.unit_types),
             SHARED_FACILITIES,
             ACCESSIBILITY,
         ],
     ),
-    Section("who", "Who it is for", lambda o: [COHORTS, SUPPORT_MODEL, AGE_RANGE]),
+    Section(
+        "who",
+        "Who it is for",
+        lambda o: [COHORTS, SUPPORT_MODEL, AGE_RANGE, STAY_TENANCY, CLIENT_GROUPS],
+    ),
     Section(
         "rent",
         "Rent and charges",
@@ -601,6 +897,9 @@ SECTIONS = [
             *(UNIT_CHARGES[unit.kind] for unit in o.unit_types),
             LANDLORD,
             MANAGEMENT,
+            LEASE_TERMS,
+            VOIDS,
+            VOID_TERMS,
             RENT_TYPE,
             NOMINATIONS,
             *(RENT_CHECKS[unit.kind] for unit in o.unit_types),
@@ -624,21 +923,30 @@ SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 
 _ALL_PAGES: list[Page] = [
     NAME_ADDRESS,
+    CONFIDENTIAL_ADDRESS,
     DEVELOPMENT,
     SITE_AREA,
     DATE_AVAILABLE,
+    SITE_FUNDING,
     CONFIGURATION,
     UNIT_COUNTS,
+    ADDRESSES,
     *UNIT_FACILITIES.values(),
+    *UNIT_ACCESS.values(),
     SHARED_FACILITIES,
     ACCESSIBILITY,
     COHORTS,
     SUPPORT_MODEL,
     AGE_RANGE,
+    STAY_TENANCY,
+    CLIENT_GROUPS,
     *UNIT_CHARGES.values(),
     *RENT_CHECKS.values(),
     LANDLORD,
     MANAGEMENT,
+    LEASE_TERMS,
+    VOIDS,
+    VOID_TERMS,
     RENT_TYPE,
     NOMINATIONS,
     CARE_PROVIDED,

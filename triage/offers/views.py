@@ -28,7 +28,8 @@ from triage.workflow import Action, StaleOffer, TransitionRefused, allowed
 def _own_offer(offer_id: int) -> Offer:
     offer = offers.offer_for_organisation(offer_id, current_user.organisation_id)
     if offer is None:
-        if offers.offer_exists(offer_id):  # another organisation's: recorded, by id
+        # Another organisation's: recorded, by id. Their own deleted draft is not.
+        if offers.belongs_to_another_organisation(offer_id, current_user.organisation_id):
             audit.access_refused(acting_user(), request.endpoint or "", offer_id=offer_id)
         abort(404)
     return offer
@@ -149,7 +150,9 @@ def question(offer_id: int, key: str) -> str | Response:
         abort(404)
     page = located.page
     form = page.make_form(offer, request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
+    # "Add another" or "Remove" on the addresses page: shown again, nothing saved.
+    rearranged = getattr(form, "rearranged", False)
+    if request.method == "POST" and not rearranged and form.validate():
         try:
             offers.save_answers(offer, lambda draft: page.apply(draft, form))
         except offers.NotADraft:
@@ -164,7 +167,7 @@ def question(offer_id: int, key: str) -> str | Response:
             return redirect(url_for("offers.question", offer_id=offer.id, key=following.key))
         return redirect(url_for("offers.view", offer_id=offer.id))
     return render_template(
-        "views/offers/question.html", offer=offer, page=page, section=located.section, form=form
+        page.template, offer=offer, page=page, section=located.section, form=form
     )
 
 

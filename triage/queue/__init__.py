@@ -14,4 +14,4 @@ bp = Blueprint("queue", __name__, url_prefix="/queue")
 bp.register_blueprint(supply_bp)
 
 # The routes, on bp.
-from triage.queue import bulk, case, notes, views  # noqa: E402,F401
+from triage.queue import bulk, case, meetings, notes, views  # noqa: E402,F401

@@ -77,22 +77,6 @@ def request_information(offer_id: int) -> Any:
     )
 
 
-@bp.post("/offers/<int:offer_id>/propose-meeting")
-@decider_required
-def propose_meeting(offer_id: int) -> Any:
-    found = submitted_or_404(offer_id)
-    form = forms.ProposeMeetingForm()
-    return _act(
-        found,
-        "meeting_form",
-        form,
-        lambda: decisions.propose_meeting(
-            found, acting_user(), seen_version=form.seen_version, note=form.note.data
-        ),
-        "The meeting has been proposed to the submitter",
-    )
-
-
 @bp.post("/offers/<int:offer_id>/decide")
 @decider_required
 def decide(offer_id: int) -> Any:

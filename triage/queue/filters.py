@@ -35,6 +35,8 @@ RULE_TITLES = {
     "procurement": "Procurement and the Supported Living Framework",
     "location": "Location",
     "quality": "Accessibility and quality",
+    "terms": "Terms: voids, lease, length of stay and funding",
+    "deliverability": "Deliverability and timing",
 }
 VERDICT_LABELS = {Verdict.RED: "Red", Verdict.AMBER: "Amber", Verdict.GREEN: "Green"}
 SEARCH_MAX = 200

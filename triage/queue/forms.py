@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
@@ -13,6 +14,7 @@ from wtforms import Field, HiddenField, SelectField, SelectMultipleField, Submit
 from wtforms.validators import ValidationError
 
 from triage.fields import ChoiceField, DecimalNumberField, LongTextField, TextField
+from triage.meeting_forms import MeetingTimesForm
 from triage.services import queue
 from triage.workflow import DECLINE_CONCERN_LABELS, DeclineConcern
 
@@ -61,15 +63,83 @@ class RequestInformationForm(_Versioned):
     submit = SubmitField("Send the request", widget=GovSubmitInput())
 
 
-class ProposeMeetingForm(_Versioned):
+class ProposeMeetingForm(MeetingTimesForm):
+    """Issue 14: a meeting with a time, a place or a video link, and who attends."""
+
+    place = TextField(
+        "Place",
+        description="The address, or leave it empty for a video meeting",
+        max_length=300,
+    )
+    link = TextField(
+        "Video link",
+        description="For example, https://meet.example.org/abc-defg. Leave it empty to meet in person",
+        max_length=500,
+    )
+    attendees = LongTextField(
+        "Who will attend",
+        description="Names and roles, for example: Sam Patel, commissioning officer",
+        required="Enter who will attend",
+        max_length=1000,
+        noun="Who will attend",
+    )
     note = LongTextField(
-        "Proposed meeting",
-        description="When, where and who: the submitter sees this on their offer and by email",
-        required="Enter the meeting you propose",
+        "Message to the submitter (optional)",
+        description="What the meeting is for, what to bring",
         max_length=5000,
-        noun="The proposal",
+        noun="The message",
     )
     submit = SubmitField("Propose the meeting", widget=GovSubmitInput())
+
+    def validate_place(self, field: TextField) -> None:
+        if not field.data and not self.link.data and not self.link.errors:
+            raise ValidationError("Enter a place or a video link")
+
+    def validate_link(self, field: TextField) -> None:
+        if field.data and not is_https_link(field.data):
+            raise ValidationError(
+                "Enter a video link that starts with https://, like https://meet.example.org/abc"
+            )
+
+
+def is_https_link(text: str) -> bool:
+    parts = urlsplit(text)
+    return (
+        parts.scheme == "https"
+        and bool(parts.hostname)
+        and not any(character.isspace() for character in text)
+    )
+
+
+class AcceptSuggestionForm(_Versioned):
+    submit = SubmitField("Accept the suggested time", widget=GovSubmitInput())
+
+
+class CancelMeetingForm(_Versioned):
+    reason = LongTextField(
+        "Why is the meeting cancelled?",
+        description="The submitter receives this",
+        required="Enter why the meeting is cancelled",
+        max_length=2000,
+        noun="The reason",
+    )
+    submit = SubmitField("Cancel the meeting", widget=GovSubmitInput())
+
+
+class MeetingOutcomeForm(_Versioned):
+    held = ChoiceField(
+        "Did the meeting happen?",
+        required="Select whether the meeting happened",
+        choices=[("held", "Yes, it was held"), ("not_held", "No, it did not happen")],
+    )
+    notes = LongTextField(
+        "Notes",
+        description="What was discussed and agreed, or why it did not happen. Staff only",
+        required="Enter notes about the meeting",
+        max_length=5000,
+        noun="The notes",
+    )
+    submit = SubmitField("Record the outcome", widget=GovSubmitInput())
 
 
 class DecisionForm(_Versioned):

@@ -24,6 +24,7 @@ from triage.queue import filters as queue_filters
 from triage.queue import forms
 from triage.services import decisions, offers, scoring
 from triage.services import flags as flag_service
+from triage.services import meetings as meeting_service
 from triage.services import notes as note_service
 from triage.services import queue as queue_service
 from triage.services.audit import action_label
@@ -253,10 +254,22 @@ def _case_forms(offer: Offer) -> dict[str, FlaskForm]:
     return {
         "assign_form": forms.AssignForm(data=version, officers=assignable_officers()),
         "request_form": forms.RequestInformationForm(data=version),
-        "meeting_form": forms.ProposeMeetingForm(data=version),
         "decision_form": forms.DecisionForm(data=version),
         "override_form": forms.OverrideForm(bands=band_choices(labelled=True)),
         "retry_form": forms.RetryScoringForm(data=version),
+    }
+
+
+def _meeting(offer: Offer) -> dict[str, Any]:
+    """The offer's meeting with the submitter (issue 14), and what can be done with it."""
+    version = {"version": offer.version}
+    meeting = meeting_service.current(offer.id)
+    return {
+        "meeting": meeting,
+        "meeting_when": meeting_service.describe,
+        "meeting_where": meeting_service.where,
+        "can_arrange_meeting": allowed(offer, Action.REPROPOSE_MEETING),
+        "accept_suggestion_form": forms.AcceptSuggestionForm(data=version),
     }
 
 
@@ -316,7 +329,7 @@ def _why_not(offer: Offer, action: Action) -> str:
         return "Wait for the submitter’s answer to your question"
     if action is Action.PROPOSE_MEETING:
         return (
-            "A meeting has already been proposed"
+            "A meeting is being arranged: see the meeting above to propose another time"
             if status is S.MEETING_PROPOSED
             else "It has gone forward to feasibility"
         )
@@ -410,6 +423,7 @@ def render_case(
         "concern_labels": DECLINE_CONCERN_LABELS,
         "named_concerns": decisions.decline_concerns(offer),
         **_case_forms(offer),
+        **_meeting(offer),
         **_notes_and_flags(offer),
         **replaced,
         # The form that came back with errors drives the page's error summary and title.

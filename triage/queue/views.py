@@ -105,7 +105,10 @@ def csv_rows(
         yield [
             offer.reference or "",
             offer.name or "",
-            offer.postcode or "",
+            # Staff only; a confidential address (issue 13) is marked as one.
+            # A dispersed scheme's addresses add their postcodes (issue 13).
+            "; ".join(offer.postcodes)
+            + (" (confidential address)" if offer.confidential_address else ""),
             organisation.name,
             offer.total_units,
             unit_summary(offer),

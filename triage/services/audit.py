@@ -38,6 +38,13 @@ class AuditAction(enum.StrEnum):
     # Issue 14: the council returns an offer for changes; the submitter resubmits.
     REQUEST_CHANGES = "request_changes"
     RESUBMIT = "resubmit"
+    # Issue 14: meeting the council, each also a change to the meeting's row.
+    REPROPOSE_MEETING = "repropose_meeting"
+    ACCEPT_MEETING = "accept_meeting"
+    SUGGEST_MEETING_TIME = "suggest_meeting_time"
+    ACCEPT_SUGGESTED_TIME = "accept_suggested_time"
+    CANCEL_MEETING = "cancel_meeting"
+    RECORD_MEETING_OUTCOME = "record_meeting_outcome"
     # On an offer, without a change of status.
     RESCORED = "rescored"
     OVERRIDE_SCORE = "override_score"
@@ -88,6 +95,10 @@ class AuditAction(enum.StrEnum):
     POLICY_SCHEDULED = "policy_scheduled"
     POLICY_SCHEDULE_CANCELLED = "policy_schedule_cancelled"
     POLICY_ACTIVATED = "policy_activated"
+    # The existing-supply register (issue 13).
+    SUPPLY_SCHEME_ADDED = "supply_scheme_added"
+    SUPPLY_SCHEME_CHANGED = "supply_scheme_changed"
+    SUPPLY_SCHEME_REMOVED = "supply_scheme_removed"
 
     @property
     def label(self) -> str:
@@ -110,6 +121,12 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.WITHDRAW: "Withdrawn by the submitter",
     AuditAction.REQUEST_CHANGES: "Changes requested",
     AuditAction.RESUBMIT: "Resubmitted with changes",
+    AuditAction.REPROPOSE_MEETING: "Meeting proposed again",
+    AuditAction.ACCEPT_MEETING: "Meeting accepted by the submitter",
+    AuditAction.SUGGEST_MEETING_TIME: "Another meeting time suggested by the submitter",
+    AuditAction.ACCEPT_SUGGESTED_TIME: "Suggested meeting time accepted",
+    AuditAction.CANCEL_MEETING: "Meeting cancelled",
+    AuditAction.RECORD_MEETING_OUTCOME: "Meeting outcome recorded",
     AuditAction.OFFER_COPIED: "Copied into a new draft",
     AuditAction.RESCORED: "Rescored",
     AuditAction.OVERRIDE_SCORE: "Score overridden",
@@ -153,6 +170,9 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.POLICY_SCHEDULED: "Scoring policy scheduled",
     AuditAction.POLICY_SCHEDULE_CANCELLED: "Scoring policy schedule cancelled",
     AuditAction.POLICY_ACTIVATED: "Scoring policy put in force",
+    AuditAction.SUPPLY_SCHEME_ADDED: "Existing supply: scheme added",
+    AuditAction.SUPPLY_SCHEME_CHANGED: "Existing supply: scheme changed",
+    AuditAction.SUPPLY_SCHEME_REMOVED: "Existing supply: scheme removed",
 }
 
 

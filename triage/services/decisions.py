@@ -196,18 +196,7 @@ def respond(
     return message
 
 
-@transactional
-def propose_meeting(offer: Offer, actor: User, *, seen_version: int, note: str) -> Offer:
-    _message_submitter(
-        offer,
-        Action.PROPOSE_MEETING,
-        actor,
-        seen_version=seen_version,
-        body=note,
-        event="meeting",
-        subject=f"The council would like to meet about your offer {offer.reference}",
-    )
-    return offer
+# Meetings (propose, answer, outcome) are services/meetings.py.
 
 
 @transactional

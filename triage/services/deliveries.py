@@ -7,11 +7,14 @@ carried unchanged, so a task that kills its worker came back forever. `begin`
 counts every delivery of a task id here before the task runs; past
 `TASK_MAX_DELIVERIES` the task gives up and leaves a visible state instead.
 
-The embedded (filesystem) broker deletes a message when a worker takes it, so a
-worker killed while it holds one loses it. The delivery row says which process
-holds the task: `resend_abandoned` sends again a task started a while ago and not
-finished whose process no longer exists (on this machine: the embedded broker is
-one machine by definition), under the same task id, through the outbox.
+On the embedded (filesystem) broker a worker holds each message it fetched in
+the broker's `reserved` folder until it acknowledges it (triage.broker), so a
+worker killed while it holds one, started or not, leaves it there: the sweeper
+(`resend_abandoned`, and the worker when it starts) puts it back in the queue. The
+delivery row is the second net: a task started a while ago and not finished, whose
+process no longer exists (on this machine: the embedded broker is one machine by
+definition) and whose message is nowhere in the broker, is sent again under the
+same task id, through the outbox.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,7 @@ from flask import current_app
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from triage import clock, db
+from triage import broker, clock, db
 from triage.models import TaskDelivery
 from triage.services import outbox
 
@@ -70,20 +74,28 @@ def begin(task_id: str, task_name: str, args: list[Any]) -> int:
         )
         .returning(TaskDelivery.deliveries)
     )
-    with db.unit_of_work():
-        number = db.session.scalar(statement)
+    number = _on_its_own(statement, lambda result: result.scalar())
     return int(number or 1)
 
 
 def finish(task_id: str) -> None:
     """The task ended (done, failed and handled, or handed to a retry): no process
     holds it any more."""
-    with db.unit_of_work():
-        db.session.execute(
-            delete(TaskDelivery).where(
-                TaskDelivery.task_id == task_id, TaskDelivery.finished_at.is_(None)
-            )
+    _on_its_own(
+        delete(TaskDelivery).where(
+            TaskDelivery.task_id == task_id, TaskDelivery.finished_at.is_(None)
         )
+    )
+
+
+def _on_its_own(statement: Any, read: Callable[[Any], Any] = lambda _result: None) -> Any:
+    """Run one statement as a transaction of its own (autocommit), and `read` its
+    result. Every task runs `begin` and `finish`: as one statement each, instead of
+    BEGIN, the statement and COMMIT, they cost one round trip to the database, not
+    three (issue 16: the scoring burst)."""
+    engine = db.session.get_bind().engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return read(connection.execute(statement))
 
 
 def gave_up(task_id: str) -> None:
@@ -148,17 +160,34 @@ def _abandoned(now: datetime) -> list[tuple[str, int | None]]:
 
 
 def has_abandoned() -> bool:
-    """Whether a task was abandoned (one indexed query, for beat)."""
-    return bool(_abandoned(clock.now()))
+    """Whether a task was abandoned: a message held by a dead worker (a folder
+    listing), or a delivery row of one (one indexed query), for beat."""
+    return broker.has_orphaned(current_app) or bool(_abandoned(clock.now()))
 
 
 def resend_abandoned() -> int:
-    """Send again, under the same task id, each task started a while ago, not
-    finished, and held by a process of this machine that no longer exists (or,
-    resent once already, still not started long after). Returns how many."""
+    """Put back in the queue the messages held by workers that died (embedded
+    broker), then send again, under the same task id, each task started a while
+    ago, not finished, held by a process of this machine that no longer exists (or,
+    resent once already, still not started long after) and whose message is not in
+    the broker any more. Returns how many tasks came back."""
+    restored = broker.restore_orphaned(current_app)
     now = clock.now()
-    resent = 0
-    for task_id, pid in _abandoned(now):
+    if restored:
+        # Put back, not lost: the delivery row waits for the message to start again
+        # (begin), and is not resent meanwhile.
+        with db.unit_of_work():
+            db.session.execute(
+                update(TaskDelivery)
+                .where(TaskDelivery.task_id.in_(restored), TaskDelivery.finished_at.is_(None))
+                .values(worker_pid=None, started_at=now)
+            )
+    resent = len(restored)
+    abandoned = _abandoned(now)
+    in_broker = broker.task_ids_in_broker(current_app) if abandoned else set()
+    for task_id, pid in abandoned:
+        if task_id in in_broker:
+            continue  # queued or held (a pool process died and its message was put back)
         with db.unit_of_work():
             # Guarded: only if no one (a redelivery, another sweeper) moved it since.
             claimed = db.session.execute(

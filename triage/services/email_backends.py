@@ -7,6 +7,7 @@ row is marked failed at once)."""
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -18,6 +19,7 @@ from typing import Any, Protocol
 from flask import current_app
 from notifications_python_client.errors import APIError, HTTPError, InvalidResponse
 from notifications_python_client.notifications import NotificationsAPIClient
+from notifications_python_client.utils import prepare_upload
 
 from triage.models import EmailMessage
 
@@ -46,7 +48,30 @@ def _mime(email: EmailMessage) -> MimeMessage:
     message["Subject"] = email.subject
     message["Message-ID"] = f"<{email.idempotency_key}@offer-triage>"
     message.set_content(email.body)
+    if email.attachment_data is not None:
+        maintype, _, subtype = (email.attachment_type or "application/octet-stream").partition("/")
+        params = {}
+        if maintype == "text":
+            params["charset"] = "utf-8"
+        if (maintype, subtype) == ("text", "calendar"):
+            # A calendar reads an invitation's METHOD from the part's type too
+            # (RFC 6047 section 2.4); it must match the file's own.
+            params["method"] = _calendar_method(email.attachment_data)
+        message.add_attachment(
+            email.attachment_data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=email.attachment_name,
+            params=params,
+        )
     return message
+
+
+def _calendar_method(data: bytes) -> str:
+    for line in data.decode(errors="replace").splitlines():
+        if line.startswith("METHOD:"):
+            return line.removeprefix("METHOD:")
+    return "PUBLISH"
 
 
 class FileBackend:
@@ -121,12 +146,25 @@ class NotifyBackend:
         if not _NOTIFY_KEY.fullmatch(api_key) or not template_id:
             # A configuration fault, not this email's: it stays pending until fixed.
             raise EmailDeliveryError("NOTIFY_API_KEY or NOTIFY_TEMPLATE_ID is missing or malformed")
+        personalisation: dict[str, Any] = {"subject": email.subject, "body": email.body}
+        if email.attachment_data is not None:
+            # Notify sends a file as a link to it, in a template with a
+            # ((link_to_file)) placeholder beside ((subject)) and ((body)).
+            template_id = config.get("NOTIFY_ATTACHMENT_TEMPLATE_ID")
+            if not template_id:
+                raise EmailDeliveryError("NOTIFY_ATTACHMENT_TEMPLATE_ID is missing")
+            personalisation["link_to_file"] = prepare_upload(
+                io.BytesIO(email.attachment_data),
+                filename=email.attachment_name,
+                # The link is in an email to this person: they need not confirm it again.
+                confirm_email_before_download=False,
+            )
         client = NotificationsAPIClient(api_key, base_url=config["NOTIFY_BASE_URL"], timeout=30)
         try:
             response = client.send_email_notification(
                 email_address=email.to_address,
                 template_id=template_id,
-                personalisation={"subject": email.subject, "body": email.body},
+                personalisation=personalisation,
                 reference=email.idempotency_key,
                 # Replies go to the address of this id in Notify's settings (the
                 # council's contact address); without one, Notify's default reply-to.

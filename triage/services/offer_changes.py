@@ -18,6 +18,7 @@ from flask import render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from rules.offer import UnitKind, label
 from triage import clock, db
 from triage.db import transactional
 from triage.models import Offer, OfferChangeRequest, OfferMessage, User
@@ -129,19 +130,51 @@ def request_changes(
     return change
 
 
+# The section where units are added; its "check your answers" rows name each kind
+# of unit by its label (triage/offers/pages.py UNIT_COUNTS).
+UNITS_SECTION = "design"
+
+
+def units_added(change: OfferChangeRequest, offer: Offer) -> set[str]:
+    """The kinds of unit the offer has now and did not have when the council
+    returned it (only possible when the design section was returned). Their pages
+    in other sections (a unit's rent and charges) must be answered before the
+    offer can be resubmitted, so they may be changed in this round too."""
+    if UNITS_SECTION not in change.sections:
+        return set()
+    named_before = {
+        row[0]
+        for section in change.before
+        if section.get("section") == UNITS_SECTION
+        for row in section.get("rows", [])
+    }
+    return {
+        unit.kind for unit in offer.unit_types if label(UnitKind(unit.kind)) not in named_before
+    }
+
+
 @transactional
-def save_changes(offer: Offer, section: str, apply_answers: Callable[[Offer], None]) -> None:
-    """Save one page of answers in a section the council asked to change. The check
-    (the offer is waiting for changes to this section) and the save are one
-    transaction, and the save is an UPDATE of the offer's row at the version
-    loaded: if the offer was resubmitted, withdrawn or decided meanwhile, nothing
-    is saved (ChangesClashed)."""
+def save_changes(
+    offer: Offer,
+    section: str,
+    apply_answers: Callable[[Offer], None],
+    *,
+    unit_kind: str | None = None,
+) -> None:
+    """Save one page of answers in a section the council asked to change, or a page
+    of a unit added in this round (`unit_kind`). The check (the offer is waiting
+    for changes to this section) and the save are one transaction, and the save is
+    an UPDATE of the offer's row at the version loaded: if the offer was
+    resubmitted, withdrawn or decided meanwhile, nothing is saved (ChangesClashed)."""
     offer_id = offer.id
     change = open_request(offer_id)
     if (
         offer.status != OfferStatus.CHANGES_REQUESTED
         or change is None
-        or section not in change.sections
+        or (
+            section not in change.sections
+            and (unit_kind is None or unit_kind not in units_added(change, offer))
+        )
     ):
         raise NotReturnedForChanges(f"Offer {offer_id} is not waiting for changes to {section}")
     try:

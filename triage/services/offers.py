@@ -122,6 +122,14 @@ def offer_exists(offer_id: int) -> bool:
     return db.session.scalar(select(Offer.id).where(Offer.id == offer_id)) is not None
 
 
+def belongs_to_another_organisation(offer_id: int, organisation_id: int | None) -> bool:
+    """Whether asking for this offer is an attempt on another organisation's: worth
+    recording as a refused access. The organisation's own deleted draft is not (it
+    is a 404 to them too, but nobody else's)."""
+    owner = db.session.scalar(select(Offer.organisation_id).where(Offer.id == offer_id))
+    return owner is not None and owner != organisation_id
+
+
 def submitted_offer(offer_id: int) -> Offer | None:
     """An offer staff may see: any that has been submitted, never a draft (even one
     withdrawn before it was submitted)."""
@@ -179,10 +187,6 @@ _COPIED_ANSWERS = (
     "configuration_other",
     "communal_space",
     "staff_office",
-    "lift",
-    "assistive_technology",
-    "units_wheelchair_accessible",
-    "units_fully_adapted",
     "accessibility_standard",
     "support_model",
     "age_min",
@@ -192,7 +196,26 @@ _COPIED_ANSWERS = (
     "landlord_provides_care",
     "lease_model",
     "lease_model_other",
-    "council_asked_to_cover_voids",
+    # The offer's terms (issue 13); not the confidential-address flag, which goes
+    # with the address (not copied either).
+    "void_payer",
+    "voids_from",
+    "voids_from_weeks",
+    "void_rate_basis",
+    "void_rate_percent",
+    "void_rate_pence_per_week",
+    "void_cover_months",
+    "lease_years",
+    "break_clause",
+    "break_clause_after_years",
+    "repairs_by",
+    "intended_stay",
+    "tenancy_type",
+    "client_groups",
+    "support_level",
+    "capital_funding",
+    "right_to_buy_percent",
+    "site_status",
     "care_provided",
     "care_provider_name",
     "care_framework_status",
@@ -211,6 +234,13 @@ _COPIED_UNIT_ANSWERS = (
     "ineligible_charges_cover",
     "intensive_housing_management_pence",
     "core_rent_confirmed_pence",
+    # Homes (issue 13): bedrooms and accessibility, per unit type.
+    "bedrooms",
+    "wheelchair_accessible",
+    "fully_adapted",
+    "level_access",
+    "lift",
+    "assistive_technology",
 )
 
 

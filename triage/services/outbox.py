@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -45,6 +46,9 @@ CLAIM_SECONDS = 60
 # The hook publishes at most this many rows of one transaction; a larger batch (a
 # rescoring run of every open offer) is left to the relay, off the request.
 AFTER_COMMIT_LIMIT = 200
+# Rows claimed, published and marked sent together.
+BATCH = 100
+_ALL = "triage.outbox_publish_all"
 
 
 def enqueue(task_name: str, *args: Any) -> OutboxMessage:
@@ -66,12 +70,27 @@ def resend(task_name: str, args: list[Any], task_id: str) -> OutboxMessage:
 # --- Publishing after commit -------------------------------------------------------
 
 
+@contextmanager
+def publishing_all() -> Iterator[None]:
+    """Within this block the after-commit hook publishes every row its transaction
+    wrote, not only the first AFTER_COMMIT_LIMIT: for a bulk submission whose caller
+    wants its tasks running at once (the scoring burst benchmark), off any request."""
+    session = db.session()
+    session.info[_ALL] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_ALL, None)
+
+
 @event.listens_for(db.session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
     pending: list[OutboxMessage] = session.info.pop(_PENDING, [])
     if not pending or not has_app_context() or not current_app.config["PUBLISH_AFTER_COMMIT"]:
         return
-    ids = [message.id for message in pending[:AFTER_COMMIT_LIMIT] if message.id is not None]
+    if not session.info.get(_ALL):
+        pending = pending[:AFTER_COMMIT_LIMIT]
+    ids = [message.id for message in pending if message.id is not None]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def publish(task_name: str, args: list[Any], task_id: str | None) -> None:
@@ -81,7 +100,14 @@ def _publish_after_commit(session: Session) -> None:
     engine = app.extensions["triage.engine"]
     try:
         with engine.connect() as connection:
-            _publish_rows(connection, publish, OutboxMessage.id.in_(ids), len(ids))
+            # In batches, so the first tasks run while the rest are being sent.
+            for start in range(0, len(ids), BATCH):
+                batch = ids[start : start + BATCH]
+                published, claimed = _publish_rows(
+                    connection, publish, OutboxMessage.id.in_(batch), len(batch)
+                )
+                if published < claimed:
+                    break  # the broker failed: the rest are the relay's
     except Exception:  # the rows stay unsent, for the relay: never fail the commit
         logger.warning("Outbox rows left for the relay", exc_info=True)
 

@@ -23,7 +23,7 @@ from triage.db import transactional
 from triage.models import Offer, PolicyVersion, RescoreRun, ScoreOverride, User
 from triage.models.offers import OPEN_STATUSES
 from triage.models.users import Role
-from triage.services import emails, scoring
+from triage.services import emails, scoring, supply_register
 from triage.services.audit import AuditAction, record
 from triage.services.policy import forget, policy_in_force
 
@@ -305,11 +305,17 @@ def preview(candidate: Policy) -> tuple[list[Change], int]:
         .options(selectinload(Offer.unit_types), selectinload(Offer.cohorts))
     ).all()
     overrides = _overrides([offer.id for offer in offers])
+    # The existing-supply register, as the scoring service reads it (issue 13).
+    register = supply_register.register()
     scored = []
     for offer in offers:
         data = offer.as_offer_data()
         scored.append(
-            (offer, score_offer(data, current, approved), score_offer(data, candidate, approved))
+            (
+                offer,
+                score_offer(data, current, approved, register=register),
+                score_offer(data, candidate, approved, register=register),
+            )
         )
 
     def ranked(offer: Offer, result: RulesScore) -> _Ranked:

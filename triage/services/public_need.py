@@ -13,10 +13,11 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from rules import existing_supply
 from rules.offer import LandlordType, label
 from rules.policy_data import Policy
 from triage import clock
-from triage.services import supply
+from triage.services import supply, supply_register
 
 LHA_SIZES = (
     ("shared_accommodation", "Shared accommodation rate"),
@@ -103,7 +104,8 @@ class PublicNeed:
     most_sharing_a_flat: int
     shared_house_cohorts: list[str]
     city_districts: list[str]
-    # Postcode districts, least served first; empty when the policy holds no counts.
+    # Postcode districts, least served first, from the existing-supply register;
+    # empty while the register places no unit in an area.
     districts: list[District]
     framework_live_since: date
 
@@ -159,7 +161,11 @@ def public_need(policy: Policy) -> PublicNeed:
         if key in benchmarks.supported_housing_soft_max
     ]
     lha = policy.local_housing_allowance
-    supply_by_district = policy.existing_supply.by_postcode_district
+    # Areas less well served: the existing-supply register's units in each city
+    # district (issue 13), none listed while no unit in it has a postcode.
+    supply_by_district = existing_supply.by_district(supply_register.register(), policy)
+    if not any(supply_by_district.values()):
+        supply_by_district = {}
     return PublicNeed(
         policy_version=policy.version,
         policy_effective_from=policy.effective_from,

@@ -4,10 +4,12 @@ shows of an offer's history. The queue's pages ask here and never query
 themselves.
 
 The queue is read in two steps within one statement. The inner query sorts
-narrow rows (each offer's id, its newest score's id and the sort keys, read from
-indexes) and takes one page of them; the outer query joins that page to the
-whole offer, organisation and score. So the database sorts keys, never whole
-offers with their scores' JSON, however deep the page. Red flags come first (or
+narrow rows of one table (each offer's id, its newest score's and override's ids
+and the sort keys, all copies kept on the offer: Offer.queue_*, see
+triage/models/queue_keys.py) and takes one page of them; the outer query joins
+that page to the whole offer, organisation, score and override. So the database
+sorts keys, never whole offers with their scores' JSON, and groups no scores,
+overrides or units, however deep the page. Red flags come first (or
 last), then band, score and time waiting in the order the policy gives; open
 offers come before decided or withdrawn ones.
 """
@@ -18,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
 
 from rules.policy_data import RULE_NAMES, Policy
@@ -29,7 +31,6 @@ from triage.models import (
     OfferCohort,
     OfferMessage,
     OfferScore,
-    OfferUnitType,
     Organisation,
     ScoreOverride,
     User,
@@ -37,6 +38,10 @@ from triage.models import (
 from triage.models.offers import OFFER_STATUS_LABELS, OPEN_STATUSES
 from triage.models.scores import OfferScoreVerdict
 from triage.models.users import DECIDER_ROLES
+
+# Keeps the sort keys this module reads (Offer.queue_*) in step: registers its
+# session hook on import.
+from triage.services import queue_keys as _keys_kept_in_step  # noqa: F401
 
 # Offers on a page of the queue, and the most bulk assignment takes at once.
 PAGE_SIZE = 50
@@ -133,9 +138,9 @@ def officer(user_id: int) -> User | None:
 
 
 def apply(query: Select[*Columns], filters: QueueFilters) -> Select[*Columns]:
-    """`query` (the queue's, joined to each offer's newest OfferScore) narrowed to
-    the offers that pass every filter. Each is a condition on an indexed column;
-    they combine with AND and none changes the order."""
+    """`query` (the queue's: queue_keys()) narrowed to the offers that pass every
+    filter. Each is a condition on an indexed column; they combine with AND and
+    none changes the order."""
     if filters.statuses:
         query = query.where(Offer.status.in_(filters.statuses))
     if filters.cohorts:
@@ -155,7 +160,7 @@ def apply(query: Select[*Columns], filters: QueueFilters) -> Select[*Columns]:
         )
         if filters.verdict:
             verdicts = verdicts.where(OfferScoreVerdict.verdict == filters.verdict)
-        query = query.where(OfferScore.id.in_(verdicts))
+        query = query.where(Offer.queue_score_id.in_(verdicts))
     if filters.officer == UNASSIGNED:
         query = query.where(Offer.assigned_to_id.is_(None))
     elif filters.officer:
@@ -175,57 +180,30 @@ def apply(query: Select[*Columns], filters: QueueFilters) -> Select[*Columns]:
 # --- Order -------------------------------------------------------------------------
 
 
-def newest_scores() -> Subquery:
-    """Each scored offer's newest score (the one the queue shows), read from the
-    (offer_id, id, ...) index of offer_scores alone."""
-    return (
-        select(OfferScore.offer_id, func.max(OfferScore.id).label("score_id"))
-        .group_by(OfferScore.offer_id)
-        .subquery("newest")
-    )
-
-
-def newest_overrides() -> Subquery:
-    """Each overridden offer's newest override (the one the case page shows)."""
-    return (
-        select(ScoreOverride.offer_id, func.max(ScoreOverride.id).label("override_id"))
-        .group_by(ScoreOverride.offer_id)
-        .subquery("newest_override")
-    )
-
-
-def queue_keys() -> Select[int, int, int]:
+def queue_keys() -> Select[int, int | None, int | None]:
     """Submitted offers' ids with their newest score's id (None if not scored) and
     their newest override's id (None if not overridden), unordered: the query the
-    filters (apply) narrow.
+    filters (apply) narrow. One table: the newest ids are the offer's own copies
+    (Offer.queue_*, kept in step by triage/models/queue_keys.py).
 
     Submitted, whatever has happened since; a draft deleted before it was
     submitted is not staff's business.
     """
-    newest = newest_scores()
-    overridden = newest_overrides()
-    return (
-        select(
-            Offer.id.label("offer_id"),
-            OfferScore.id.label("score_id"),
-            ScoreOverride.id.label("override_id"),
-        )
-        .outerjoin(newest, newest.c.offer_id == Offer.id)
-        .outerjoin(OfferScore, OfferScore.id == newest.c.score_id)
-        .outerjoin(overridden, overridden.c.offer_id == Offer.id)
-        .outerjoin(ScoreOverride, ScoreOverride.id == overridden.c.override_id)
-        .where(Offer.submitted_at.is_not(None))
-    )
+    return select(
+        Offer.id.label("offer_id"),
+        Offer.queue_score_id.label("score_id"),
+        Offer.queue_override_id.label("override_id"),
+    ).where(Offer.submitted_at.is_not(None))
 
 
 def effective_score() -> ColumnElement[Any]:
     """The score the queue ranks by: an officer's override where there is one
     (it says what the offer is worth), else the newest score's."""
-    return func.coalesce(ScoreOverride.score, OfferScore.score)
+    return Offer.queue_score.expression
 
 
 def effective_band() -> ColumnElement[Any]:
-    return func.coalesce(ScoreOverride.band, OfferScore.band)
+    return Offer.queue_band.expression
 
 
 def _open_first() -> SortKey:
@@ -244,7 +222,7 @@ def policy_keys(policy: Policy) -> list[SortKey]:
         _open_first(),
         (
             case(
-                (OfferScore.red_flag_count > 0, 0 if flagged_first else 1),
+                (Offer.queue_red_flags > 0, 0 if flagged_first else 1),
                 else_=1 if flagged_first else 0,
             ),
             False,
@@ -272,32 +250,8 @@ SortJoin = Callable[[AnySelect], tuple[AnySelect, SortValue]]
 
 
 def _on_offer(expression: Callable[[], Any]) -> SortJoin:
-    """A sort on a column of the offer, its newest score or override: no join."""
+    """A sort on a column of the offer (its own or a copy in Offer.queue_*): no join."""
     return lambda keys: (keys, expression())
-
-
-def _by_units(column: str) -> SortJoin:
-    """A sort on the offer's units or lowest core rent: joined to each offer's
-    totals, worked out in one pass over the unit types (not one query an offer)."""
-
-    def join(keys: AnySelect) -> tuple[AnySelect, SortValue]:
-        totals = (
-            select(
-                OfferUnitType.offer_id,
-                func.sum(OfferUnitType.count).label("units"),
-                func.min(OfferUnitType.core_rent_pence).label("rent"),
-            )
-            .group_by(OfferUnitType.offer_id)
-            .subquery("unit_totals")
-        )
-        return keys.outerjoin(totals, totals.c.offer_id == Offer.id), totals.c[column]
-
-    return join
-
-
-def _by_organisation(keys: AnySelect) -> tuple[AnySelect, SortValue]:
-    named = aliased(Organisation, name="sort_organisation")
-    return keys.join(named, named.id == Offer.organisation_id), named.name
 
 
 def _by_assignee(keys: AnySelect) -> tuple[AnySelect, SortValue]:
@@ -311,14 +265,14 @@ def _by_assignee(keys: AnySelect) -> tuple[AnySelect, SortValue]:
 SORTS: dict[str, tuple[SortJoin, bool]] = {
     "reference": (_on_offer(lambda: Offer.reference), False),
     "property": (_on_offer(lambda: Offer.name), False),
-    "organisation": (_by_organisation, False),
+    "organisation": (_on_offer(lambda: Offer.queue_organisation), False),
     "submitted": (_on_offer(lambda: Offer.submitted_at), False),
     "assigned": (_by_assignee, False),
     "status": (_on_offer(_status_position), False),
-    "units": (_by_units("units"), True),
-    "rent": (_by_units("rent"), False),
+    "units": (_on_offer(lambda: Offer.queue_units), True),
+    "rent": (_on_offer(lambda: Offer.queue_rent_pence), False),
     "score": (_on_offer(effective_score), True),
-    "red_flags": (_on_offer(lambda: OfferScore.red_flag_count), True),
+    "red_flags": (_on_offer(lambda: Offer.queue_red_flags), True),
 }
 
 
@@ -337,17 +291,22 @@ def sort_keys(
 
 def in_queue_order(
     policy: Policy,
-    keys: Select[int, int, int],
+    keys: Select[int, int | None, int | None],
     *,
     limit: int | None = None,
     offset: int = 0,
     sort: str = "",
     descending: bool = False,
+    from_the_end: bool = False,
 ) -> Select[Offer, Organisation, OfferScore, ScoreOverride]:
     """Rows of (offer, organisation, newest score or None, newest override or None)
     for the offers `keys` (queue_keys(), filtered) finds, in queue order (or sorted
     by the column `sort`); with `limit`, one page of them. One statement, however
-    many rows."""
+    many rows.
+
+    `from_the_end`: `offset` counts from the last offer back, for a page in the
+    second half of the queue. The database sorts (and skips) fewer rows to reach
+    it; the page still comes in queue order."""
     keys, order = sort_keys(policy, keys, sort, descending)
     labels = [f"key_{index}" for index in range(len(order))]
     narrow = keys.add_columns(
@@ -357,10 +316,15 @@ def in_queue_order(
         narrow = (
             narrow.order_by(
                 *(
-                    _direction(expression, descending, nulls_last=bool(sort) and index == 0)
+                    _direction(
+                        expression,
+                        descending,
+                        nulls_last=bool(sort) and index == 0,
+                        reverse=from_the_end,
+                    )
                     for index, (expression, descending) in enumerate(order)
                 ),
-                Offer.id.asc(),
+                Offer.id.desc() if from_the_end else Offer.id.asc(),
             )
             .limit(limit)
             .offset(offset)
@@ -381,15 +345,25 @@ def in_queue_order(
             page.c.offer_id.asc(),
         )
         # The units and cohorts the queue shows: two statements for the page.
-        .options(selectinload(Offer.unit_types), selectinload(Offer.cohorts))
+        .options(
+            selectinload(Offer.unit_types),
+            selectinload(Offer.cohorts),
+            # A dispersed scheme's addresses (issue 13): their postcodes are exported.
+            selectinload(Offer.addresses),
+        )
     )
 
 
-def _direction(expression: Any, descending: bool, *, nulls_last: bool) -> Any:
+def _direction(
+    expression: Any, descending: bool, *, nulls_last: bool, reverse: bool = False
+) -> Any:
     """ORDER BY one key; a sorted column puts offers without a value (not scored,
-    no rent given) last either way, as SQLite and PostgreSQL otherwise disagree."""
-    ordered = expression.desc() if descending else expression.asc()
-    return ordered.nulls_last() if nulls_last else ordered
+    no rent given) last either way, as SQLite and PostgreSQL otherwise disagree.
+    `reverse`: the opposite order, exactly (what was last comes first)."""
+    ordered = expression.desc() if descending != reverse else expression.asc()
+    if not nulls_last:
+        return ordered
+    return ordered.nulls_first() if reverse else ordered.nulls_last()
 
 
 # --- The queue, read ------------------------------------------------------------------
@@ -400,11 +374,17 @@ QueueRow = Row[Offer, Organisation, OfferScore | None, ScoreOverride | None, str
 
 
 def filtered_queue(
-    policy: Policy, filters: QueueFilters, *, limit: int | None = None, offset: int = 0
+    policy: Policy,
+    filters: QueueFilters,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    from_the_end: bool = False,
 ) -> Select[Any]:
     """Rows of (offer, organisation, newest score or None, newest override or None,
     assigned officer's name or None), filtered, in queue order or the order chosen
-    (with `limit`, one page): one query however many rows."""
+    (with `limit`, one page; `from_the_end`: see in_queue_order): one query
+    however many rows."""
     return (
         in_queue_order(
             policy,
@@ -413,6 +393,7 @@ def filtered_queue(
             offset=offset,
             sort=filters.sort,
             descending=filters.descending,
+            from_the_end=from_the_end,
         )
         .outerjoin(Assignee, Assignee.id == Offer.assigned_to_id)
         .add_columns(Assignee.full_name.label("assigned_name"))
@@ -439,10 +420,17 @@ def queue_page(policy: Policy, filters: QueueFilters, page: int, page_size: int)
     total = count_filtered(filters)
     pages = max((total + page_size - 1) // page_size, 1)
     number = min(max(page, 1), pages)
-    rows = db.session.execute(
-        filtered_queue(policy, filters, limit=page_size, offset=(number - 1) * page_size)
-    ).all()
-    return QueuePage(rows, number, pages, total)
+    offset = (number - 1) * page_size
+    if offset <= total // 2:
+        query = filtered_queue(policy, filters, limit=page_size, offset=offset)
+    else:
+        # Deep in the queue: counted back from its end, the database sorts and
+        # skips at most half the offers, not all but one page of them.
+        size = min(page_size, total - offset)
+        query = filtered_queue(
+            policy, filters, limit=size, offset=total - offset - size, from_the_end=True
+        )
+    return QueuePage(db.session.execute(query).all(), number, pages, total)
 
 
 def every_row(policy: Policy, filters: QueueFilters) -> Sequence[QueueRow]:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from rules.existing_supply import SupplyRegister
 from rules.policy_data import Policy
 from rules.scoring import score_offer as run_rules
 from triage import clock, db
@@ -24,7 +25,7 @@ from triage.db import transactional
 from triage.models import Offer, OfferCohort, User
 from triage.models.offers import OPEN_STATUSES, SUPPLY_STATUSES, OfferStatus
 from triage.models.scores import OfferScore, OfferScoreVerdict, RescoreItem, RescoreRun
-from triage.services import outbox, supply
+from triage.services import outbox, supply, supply_register
 from triage.services.audit import AuditAction, record
 from triage.services.policy import policy_in_force
 from triage.tasks import TaskName
@@ -43,7 +44,10 @@ def approved_units_by_cohort() -> dict[str, int]:
 
 
 def supply_basis(
-    approved: dict[str, int], answers_round: int = 0, housed: dict[str, int] | None = None
+    approved: dict[str, int],
+    answers_round: int = 0,
+    housed: dict[str, int] | None = None,
+    register: dict[str, object] | None = None,
 ) -> str:
     # A resubmission with changed answers (Offer.answers_round) is a new basis, so
     # it is scored afresh; round 0 keeps the digests made before rounds existed.
@@ -54,6 +58,10 @@ def supply_basis(
     # (issue 13); none housed keeps the digests made before they counted.
     if housed:
         basis["_housed"] = dict(sorted(housed.items()))
+    # What the rules read from the existing-supply register (issue 13); a register
+    # that places no unit and records no shared house keeps the earlier digests.
+    if register:
+        basis["_register"] = register
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -102,10 +110,11 @@ def _score(offer: Offer, run_id: int | None) -> OfferScore:
     policy = policy_in_force()
     approved = approved_units_by_cohort()
     housed = {code: n for code, n in supply.placements_by_cohort().housed.items() if n}
-    basis = supply_basis(approved, offer.answers_round, housed)
+    register = supply_register.register()
+    basis = supply_basis(approved, offer.answers_round, housed, register.basis())
     row = _score_row(offer.id, policy.version, basis)
     if row is None:
-        row = _new_score(offer, policy, approved, basis, housed)
+        row = _new_score(offer, policy, approved, basis, housed, register)
         detail = f"Score {row.score} (band {row.band}) under policy {policy.version}"
         if allowed(offer, Action.SCORED):
             perform(offer, Action.SCORED, SCORING, detail=detail, scoring_error=None)
@@ -127,6 +136,7 @@ def _new_score(
     approved: dict[str, int],
     basis: str,
     housed: dict[str, int] | None = None,
+    register: SupplyRegister | None = None,
 ) -> OfferScore:
     try:
         data = offer.as_offer_data()
@@ -134,7 +144,7 @@ def _new_score(
         raise ScoringError(
             f"The offer's answers are incomplete: {error.error_count()} problems"
         ) from error
-    result = run_rules(data, policy, approved, housed)
+    result = run_rules(data, policy, approved, housed, register)
     row = OfferScore(
         offer_id=offer.id,
         policy_version=policy.version,

@@ -29,6 +29,10 @@ UNIT_KIND_DESCRIPTIONS = {
     UnitKind.ONE_BED: "1-bedroom flat",
     UnitKind.TWO_BED: "2-bedroom flat",
     UnitKind.SHARED_ROOM: "Shared house",
+    UnitKind.THREE_BED: "3-bedroom flat",
+    UnitKind.FOUR_BED: "Flat with 4 or more bedrooms",
+    UnitKind.HOUSE: "House",
+    UnitKind.BUNGALOW: "Bungalow",
 }
 
 
@@ -54,7 +58,8 @@ def _homes(offer: Offer) -> list[_Home]:
                 places = min(sharing, rooms - house * sharing)
                 homes.append(_Home(f"Shared house for {places}", False, places, kind))
             continue
-        places = sharing if kind is UnitKind.TWO_BED else 1
+        # A home of several bedrooms is shared by up to one tenant a bedroom (issue 13).
+        places = sharing if kind not in (UnitKind.STUDIO, UnitKind.ONE_BED) else 1
         description = UNIT_KIND_DESCRIPTIONS[kind]
         if places > 1:
             description = f"{description}, shared by {places}"
