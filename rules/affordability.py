@@ -18,7 +18,7 @@ from datetime import date
 from rules.housing_costs import Assessment, Home, Route, assess
 from rules.offer import OfferData, SupportModel, UnitKind, UnitType, label
 from rules.policy_data import Cohort, Policy
-from rules.result import RuleResult, Verdict, clamp, pounds, worst
+from rules.result import RuleResult, Verdict, clamp, held_to, pounds, worst
 from rules.tenant import TenantProfile
 
 RULE = "rent_affordability"
@@ -154,7 +154,8 @@ def judge(
             )
         else:
             notes.append(f"Core rent is within the benchmark of {pounds(benchmark)} a week.")
-    return clamp(score), verdict, notes
+    score, verdict = held_to(clamp(score), verdict, policy)
+    return score, verdict, notes
 
 
 def assess_offer(
@@ -234,8 +235,7 @@ def rent_affordability(offer: OfferData, policy: Policy) -> RuleResult:
         reasons.append("Not affordable for: " + "; ".join(unaffordable) + ".")
         if typical.verdict is not Verdict.RED:
             # Someone the offer is aimed at could not afford it: never green.
-            score = min(score, 69.0)
-            verdict = worst(verdict, Verdict.AMBER)
+            score, verdict = held_to(score, worst(verdict, Verdict.AMBER), policy)
     # Who pays for empty homes (voids) is judged with the offer's other terms
     # (rules/terms.py, issue 13), not here.
     a = typical.assessment

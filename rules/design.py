@@ -6,7 +6,7 @@ from __future__ import annotations
 from rules.existing_supply import SupplyRegister
 from rules.offer import Configuration, OfferData, SupportModel, UnitKind, label
 from rules.policy_data import Policy
-from rules.result import RuleResult, Verdict, clamp, verdict_for
+from rules.result import RuleResult, clamp, verdict_for
 
 SEND = "send_transitions"
 
@@ -99,7 +99,7 @@ def shared_housing(
             rule,
             title,
             100.0,
-            Verdict.GREEN,
+            verdict_for(100.0, policy),
             [
                 "A CQC-registered scheme for respite: the strategy asks for a specialist "
                 "registered scheme, where people stay for short breaks, so it is not judged "
@@ -117,7 +117,9 @@ def shared_housing(
             ]
         else:
             reasons[0] += "."
-        return RuleResult(rule, title, 100.0, Verdict.GREEN, reasons, {"shared_units": 0})
+        return RuleResult(
+            rule, title, 100.0, verdict_for(100.0, policy), reasons, {"shared_units": 0}
+        )
     shared = _shared_units(offer, policy)
     largest = policy.shared_housing.largest_acceptable_shared_house
     exception = [
@@ -138,7 +140,7 @@ def shared_housing(
             f"people in transition, and {provided} is already provided (the existing-supply "
             "register or an approved offer)."
         )
-        return RuleResult(rule, title, 30.0, Verdict.RED, reasons, figures)
+        return RuleResult(rule, title, 30.0, verdict_for(30.0, policy), reasons, figures)
     if shared_house_exception(offer, policy, register):
         names = ", ".join(policy.cohort(code).label for code in exception)  # type: ignore[union-attr]
         reasons.append(
@@ -146,15 +148,15 @@ def shared_housing(
             f"looks like a family home is wanted (the forecast asks for one {largest}-bed house), "
             f"and it has {offer.total_units} places, no more than {largest}."
         )
-        return RuleResult(rule, title, 75.0, Verdict.GREEN, reasons, figures)
+        return RuleResult(rule, title, 75.0, verdict_for(75.0, policy), reasons, figures)
     if exception:
         reasons.append(
             f"Young people in transition are the one exception, but only for a shared house of "
             f"at most {largest} places aimed at them alone; this offer has {offer.total_units} "
             f"units for {len(offer.cohorts)} cohort(s)."
         )
-        return RuleResult(rule, title, 30.0, Verdict.RED, reasons, figures)
-    return RuleResult(rule, title, 0.0, Verdict.RED, reasons, figures)
+        return RuleResult(rule, title, 30.0, verdict_for(30.0, policy), reasons, figures)
+    return RuleResult(rule, title, 0.0, verdict_for(0.0, policy), reasons, figures)
 
 
 def _self_contained(offer: OfferData, policy: Policy) -> bool:
@@ -235,13 +237,15 @@ def configuration(
                 "For young people in transition a small shared house that looks like a "
                 "family home is wanted, so this is not held against it."
             )
-            return RuleResult(rule, title, score + 40, Verdict.AMBER, reasons, figures)
+            return RuleResult(
+                rule, title, score + 40, verdict_for(score + 40, policy), reasons, figures
+            )
         if exception_already_provided(offer, policy, register) is not None:
             reasons.append(
                 "The small shared house the strategy asks for young people in transition is "
                 "already provided, so the exception no longer makes up for it."
             )
-        return RuleResult(rule, title, score, Verdict.RED, reasons, figures)
+        return RuleResult(rule, title, score, verdict_for(score, policy), reasons, figures)
 
     core = {
         "a communal space": offer.communal_space,

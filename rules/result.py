@@ -32,6 +32,18 @@ def verdict_for(score: float, policy: Policy) -> Verdict:
     return Verdict.RED
 
 
+def held_to(score: float, verdict: Verdict, policy: Policy) -> tuple[float, Verdict]:
+    """A rule that finds a verdict before its score (a red case, a risk) keeps the two
+    in step: the score is held below the next band's threshold, and the verdict is
+    then the one the thresholds give it, as for every rule (issue 13)."""
+    thresholds = policy.scoring.verdict_thresholds
+    if verdict is Verdict.RED:
+        score = min(score, thresholds.amber - 1)
+    elif verdict is Verdict.AMBER:
+        score = min(score, thresholds.green - 1)
+    return score, verdict_for(score, policy)
+
+
 def clamp(score: float) -> float:
     return round(min(100.0, max(0.0, score)), 1)
 

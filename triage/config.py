@@ -249,6 +249,12 @@ class Production(Config):
                 problems.append("NOTIFY_API_KEY must be set when EMAIL_BACKEND is notify")
             if not cls.NOTIFY_TEMPLATE_ID:
                 problems.append("NOTIFY_TEMPLATE_ID must be set when EMAIL_BACKEND is notify")
+            if not cls.NOTIFY_ATTACHMENT_TEMPLATE_ID:
+                # Meeting emails carry a calendar file (issue 14): without this
+                # template they would wait, unsent.
+                problems.append(
+                    "NOTIFY_ATTACHMENT_TEMPLATE_ID must be set when EMAIL_BACKEND is notify"
+                )
         if problems:
             raise RuntimeError("Cannot start in production: " + "; ".join(problems))
 

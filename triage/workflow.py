@@ -90,6 +90,9 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RECORD_MEETING_OUTCOME: Transition(frozenset({S.MEETING_PROPOSED}), S.UNDER_REVIEW),
 }
 DECISIONS = frozenset({Action.APPROVE, Action.DECLINE})
+# The actions that close a meeting themselves; any other leaving "meeting proposed"
+# calls off a meeting still to come.
+ENDS_A_MEETING = frozenset({Action.CANCEL_MEETING, Action.RECORD_MEETING_OUTCOME})
 
 
 class DeclineConcern(enum.StrEnum):
@@ -188,6 +191,18 @@ def perform(
         detail=detail,
         at=at,
     )
+    if (
+        current is S.MEETING_PROPOSED
+        and target not in (None, S.MEETING_PROPOSED)
+        and action not in ENDS_A_MEETING
+    ):
+        # The offer moved on while a meeting was being arranged (decided, returned,
+        # withdrawn): a meeting still to come is called off, in the same transaction,
+        # so no calendar keeps a meeting nobody will attend. Imported here: the
+        # meetings service itself calls perform.
+        from triage.services import meetings
+
+        meetings.overtaken(offer, action)
     return offer
 
 

@@ -141,7 +141,13 @@ def test_a_provider_is_guided_and_changes_an_offer_in_chromium(
     on_page(provider, audit, "Property name and address")
     type_into(provider.get_by_label("Property or scheme name"), "Elm House Supported Living")
     press(provider.get_by_role("button", name="Save and continue"))
-    for title in ("Development and planning", "Site area", "Date available"):
+    for title in (
+        "Confidential address",
+        "Development and planning",
+        "Site area",
+        "Date available",
+        "The site and capital funding",
+    ):
         on_page(provider, audit, title)
         press(provider.get_by_role("button", name="Save and continue"))
     on_page(provider, audit, "Check your changes before resubmitting")

@@ -55,8 +55,17 @@ def test_sort_read_the_key_facts_and_decline_naming_two_concerns(
     small = factories.submitted_offer(submitter, name="Small House")
     large = factories.submitted_offer(submitter, name="Large Court")
     with app.app_context():
-        db.session.get(Offer, large.id).unit_types[0].count = 20
-        db.session.get(Offer, small.id).unit_types[0].count = 2
+        for offer, count in ((large, 20), (small, 2)):
+            unit_type = db.session.get(Offer, offer.id).unit_types[0]
+            unit_type.count = count
+            # Accessibility is counted per unit type (issue 13): never more than its homes.
+            for answer in (
+                "wheelchair_accessible",
+                "fully_adapted",
+                "lift",
+                "assistive_technology",
+            ):
+                setattr(unit_type, answer, min(getattr(unit_type, answer) or 0, count))
         db.session.commit()
         for offer in (small, large):
             tasks.score_offer(offer.id)

@@ -411,3 +411,23 @@ def test_a_meeting_proposed_before_meetings_had_times_can_be_proposed_properly(
     assert _propose(staff, offer.id).status_code == 302
     assert _meeting(offer.id).status == "proposed"
     assert "Meeting proposed again" in text(staff.get(f"/queue/offers/{offer.id}"))
+
+
+def test_a_meeting_still_to_come_is_called_off_when_the_offer_is_decided(
+    app, submitter, commissioner
+):
+    """Approving while a meeting is being arranged calls the meeting off: the
+    submitter's calendar gets a cancellation, and the meeting no longer shows as
+    open."""
+    offer = _under_review(app, submitter, commissioner)
+    staff = factories.signed_in_client(app, commissioner)
+    _propose(staff, offer.id)
+    with app.app_context():
+        stored = db.session.get(Offer, offer.id)
+        officer = db.session.get(User, commissioner.id)
+        decisions.approve(stored, officer, seen_version=stored.version, reasons="Meets the need.")
+    assert factories.get(Offer, offer.id).status == "approved"
+    assert _meeting(offer.id).status == "cancelled"
+    cancellation = _calendar_emails(offer.id)[-1]
+    assert value(parse(cancellation.attachment_data), "METHOD") == "CANCEL"
+    assert "no longer needed" in cancellation.body

@@ -39,6 +39,7 @@ from rules.offer import (
     VoidsFrom,
 )
 from rules.policy_data import RULE_NAMES
+from rules.result import verdict_for
 from rules.scoring import score_offer
 from rules.tenant import DisabilityBenefit, TenantProfile
 from tests.rules.offers import SEEDED_REGISTER, placed_register, shipped_policy
@@ -205,6 +206,34 @@ def test_every_rule_scores_every_valid_offer_within_range(
     assert 0 <= scored.score <= 100
     assert scored.band in policy.scoring.bands
     assert scored.red_flags == [r.rule for r in scored.results if r.verdict == "red"]
+
+
+def _thresholds(policy, green: int, amber: int):
+    scoring = policy.scoring.model_copy(
+        update={
+            "verdict_thresholds": policy.scoring.verdict_thresholds.model_copy(
+                update={"green": green, "amber": amber}
+            )
+        }
+    )
+    return policy.model_copy(update={"scoring": scoring})
+
+
+@PROPERTY
+@given(
+    offer=ANY_OFFER,
+    policy=st.sampled_from([POLICY, _thresholds(POLICY, 80, 50), _thresholds(POLICY, 60, 30)]),
+    approved=approvals,
+    register=REGISTERS,
+)
+def test_every_verdict_follows_its_score_through_the_thresholds(
+    offer, policy, approved, register
+) -> None:
+    # Issue 13: a rule's verdict is never set apart from its score, so a council
+    # that moves the thresholds moves every rule's verdicts with them.
+    scored = score_offer(offer, policy, approved, register=register)
+    for result in scored.results:
+        assert result.verdict == verdict_for(result.score, policy), (result.rule, result.score)
 
 
 @PROPERTY

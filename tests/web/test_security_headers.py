@@ -237,3 +237,17 @@ def test_production_refuses_to_start_without_its_servers(
         monkeypatch.setattr(Production, "REDIS_URL", None)
     with pytest.raises(RuntimeError, match=expected):
         Production.check()
+
+
+def test_production_with_notify_needs_the_template_for_calendar_files(
+    production_settings, monkeypatch
+):
+    monkeypatch.setattr(Production, "SECRET_KEY", "k" * 32)
+    monkeypatch.setattr(Production, "EMAIL_BACKEND", "notify")
+    monkeypatch.setattr(Production, "NOTIFY_API_KEY", "key")
+    monkeypatch.setattr(Production, "NOTIFY_TEMPLATE_ID", "template")
+    monkeypatch.setattr(Production, "NOTIFY_ATTACHMENT_TEMPLATE_ID", None)
+    with pytest.raises(RuntimeError, match="NOTIFY_ATTACHMENT_TEMPLATE_ID must be set"):
+        Production.check()
+    monkeypatch.setattr(Production, "NOTIFY_ATTACHMENT_TEMPLATE_ID", "attachment-template")
+    Production.check()

@@ -359,3 +359,22 @@ def record_outcome(
     meeting.outcome_by_id = actor.id
     meeting.outcome_at = meeting.updated_at
     return meeting
+
+
+def overtaken(offer: Offer, action: Action) -> Meeting | None:
+    """Call off a meeting still to come when the offer leaves "meeting proposed" by
+    another action (workflow.perform calls this, inside its transaction). A meeting
+    whose time has passed is left as it is: whether it was held is for the officer
+    to say, and the timeline keeps it."""
+    meeting = current(offer.id)
+    if meeting is None or not meeting.is_open or meeting.starts_at <= clock.now():
+        return None
+    _changed(meeting, MeetingStatus.CANCELLED)
+    _email(
+        offer,
+        meeting,
+        "cancelled",
+        f"The meeting about your offer {offer.reference} is no longer needed",
+        reason=f"The meeting is no longer needed: the offer has moved on ({action.label.lower()}).",
+    )
+    return meeting
