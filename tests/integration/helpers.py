@@ -248,7 +248,7 @@ class Services:
                 "1",
                 "--graceful-timeout",
                 "5",
-                "triage:create_app()",
+                "triage.wsgi:app",
             ],
             env,
         )
