@@ -293,3 +293,21 @@ def test_without_a_template_for_files_the_email_waits(app, notify):
         emails.deliver(email_id)
     assert notify.requests == []
     assert row(app, email_id).status == EmailStatus.PENDING
+
+
+def test_a_file_notify_refuses_does_not_stop_the_email(app, notify):
+    """Notify takes only some file types: if it refuses the calendar file, the
+    email goes without it, saying where to download it, rather than failing."""
+    app.config["NOTIFY_ATTACHMENT_TEMPLATE_ID"] = notify_fake.ATTACHMENT_TEMPLATE_ID
+    email_id = _add_with_calendar(app)
+    notify.fail_next(400)
+    with app.app_context():
+        assert emails.deliver(email_id) is True
+    refused, sent = notify.requests
+    assert refused.status == 400 and "link_to_file" in refused.body["personalisation"]
+    assert sent.status == 201 and sent.problems == []
+    assert sent.body["template_id"] == notify_fake.TEMPLATE_ID
+    assert "link_to_file" not in sent.body["personalisation"]
+    assert "could not be attached" in sent.body["personalisation"]["body"]
+    assert sent.body["reference"] == refused.body["reference"]
+    assert row(app, email_id).status == EmailStatus.SENT

@@ -176,6 +176,17 @@ class NotifyBackend:
             logger.warning("Notify accepted email %s without a readable answer", email.id)
             return
         except HTTPError as error:
+            if error.status_code == 400 and "link_to_file" in personalisation:
+                # Notify takes only some file types, and this service's settings may
+                # not allow files at all: the email still goes, without the file,
+                # which the recipient can download from the service instead.
+                logger.warning(
+                    "Notify refused email %s with its file (%s): sending it without",
+                    email.id,
+                    _notify_error(error),
+                )
+                self._send_without_file(client, email, config)
+                return
             if error.status_code in NOTIFY_PERMANENT_STATUSES:
                 raise PermanentEmailFailure(_notify_error(error)) from error
             raise EmailDeliveryError(_notify_error(error)) from error
@@ -184,6 +195,28 @@ class NotifyBackend:
         logger.info(
             "Email %s accepted by Notify as %s", email.id, (response or {}).get("id", "unknown")
         )
+
+    def _send_without_file(
+        self, client: NotificationsAPIClient, email: EmailMessage, config: Any
+    ) -> None:
+        body = (
+            f"{email.body}\n\nThe file ({email.attachment_name}) could not be attached to "
+            "this email: download it from the service."
+        )
+        try:
+            client.send_email_notification(
+                email_address=email.to_address,
+                template_id=config.get("NOTIFY_TEMPLATE_ID"),
+                personalisation={"subject": email.subject, "body": body},
+                reference=email.idempotency_key,
+                email_reply_to_id=config.get("NOTIFY_EMAIL_REPLY_TO_ID") or None,
+            )
+        except InvalidResponse:
+            return
+        except HTTPError as error:
+            if error.status_code in NOTIFY_PERMANENT_STATUSES:
+                raise PermanentEmailFailure(_notify_error(error)) from error
+            raise EmailDeliveryError(_notify_error(error)) from error
 
 
 BACKENDS: dict[str, type[Backend]] = {
