@@ -74,6 +74,12 @@ def city_place(postcode: str, policy: Policy) -> CityPlace:
         return CityPlace.BOUNDARY
     if sector in settings.city_postcode_sectors:
         return CityPlace.CITY
+    if sector in settings.county_postcode_sectors:
+        return CityPlace.OUTSIDE
+    if postcode_district(postcode) in settings.city_postcode_districts:
+        # A sector of a city district on neither list: the lists may be incomplete,
+        # so the officer checks it rather than the offer being marked outside.
+        return CityPlace.BOUNDARY
     return CityPlace.OUTSIDE
 
 

@@ -403,10 +403,16 @@ class Location(_Strict):
     # parts of the county. A sector in `boundary_postcode_sectors` straddles the
     # boundary, so an offer there is amber until an officer checks the address.
     # Without sectors (older files) the districts decide, as before (issue 13).
+    # `county_postcode_sectors` lie in a city district but wholly in the county;
+    # a city district's sector on no list is checked by an officer, like a
+    # straddling one, so an incomplete list never marks a city home outside.
     city_postcode_sectors: list[str] = []
     boundary_postcode_sectors: list[str] = []
+    county_postcode_sectors: list[str] = []
 
-    @field_validator("city_postcode_sectors", "boundary_postcode_sectors")
+    @field_validator(
+        "city_postcode_sectors", "boundary_postcode_sectors", "county_postcode_sectors"
+    )
     @classmethod
     def _sectors_written_alike(cls, sectors: list[str]) -> list[str]:
         return [" ".join(sector.upper().split()) for sector in sectors]

@@ -50,6 +50,8 @@ def test_a_postcode_has_a_district_and_a_sector(postcode: str, district: str, se
         ("LE2 8AB", CityPlace.BOUNDARY),  # Aylestone and Glen Parva
         ("LE3 2BB", CityPlace.BOUNDARY),  # Braunstone Park and Braunstone Town
         ("LE4 3AB", CityPlace.OUTSIDE),  # Birstall: LE4, but the county
+        # A sector of a city district on no list (here LE1 8): an officer checks it.
+        ("LE1 8AB", CityPlace.BOUNDARY),
         ("LE10 1AA", CityPlace.OUTSIDE),  # Hinckley: LE1 is a prefix, not its district
         ("NG1 5AB", CityPlace.OUTSIDE),
     ],
