@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stacks import (  # noqa: E402
     STACKS,
+    last_email_after,
     load_average,
     make_offers,
     percentile,
@@ -113,6 +114,8 @@ def main() -> None:
         )
         print(f"median score after publish:  {statistics.median(after_publish):.2f} s")
         print(f"p95 score after publish:     {percentile(after_publish, 0.95):.2f} s")
+        last_email = last_email_after(stack, bulk.first_publish, WAIT_LIMIT)
+        print(f"first publish to last email: {last_email:.1f} s (emails wait behind scores)")
         print("tasks run by the workers:")
         print("\n".join(task_summary(stack.started)))
         print(load_average())

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,8 @@ from tests.servers import (  # noqa: E402
 from triage import broker, clock, create_app, db  # noqa: E402
 from triage.cli import upgrade_database  # noqa: E402
 from triage.config import Test  # noqa: E402
-from triage.models import Offer, OfferScore, User  # noqa: E402
+from triage.models import EmailMessage, Offer, OfferScore, User  # noqa: E402
+from triage.models.email import EmailStatus  # noqa: E402
 from triage.models.offers import OfferStatus  # noqa: E402
 from triage.services import offers, outbox  # noqa: E402
 
@@ -260,5 +261,26 @@ def wait_for_scores(stack: Stack, offer_ids: list[int], limit: float) -> None:
     while (done := scored_count(stack.app, offer_ids)) < len(offer_ids):
         if time.monotonic() > deadline:
             raise SystemExit(f"only {done} of {len(offer_ids)} scored after {limit}s")
+        stack.check_running()
+        time.sleep(0.1)
+
+
+def last_email_after(stack: Stack, since: datetime, limit: float) -> float:
+    """Once every email written since `since` is sent: seconds from `since` to the
+    last one sent (emails wait behind scores on Redis: triage/tasks.py PRIORITY)."""
+    deadline = time.monotonic() + limit
+    while True:
+        with stack.app.app_context():
+            pending, last_sent = db.session.execute(
+                select(
+                    func.count().filter(EmailMessage.status != EmailStatus.SENT),
+                    func.max(EmailMessage.sent_at),
+                ).where(EmailMessage.created_at >= since - timedelta(minutes=10))
+            ).one()
+            db.session.rollback()
+        if not pending:
+            return (last_sent - since).total_seconds() if last_sent else 0.0
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{pending} emails still unsent after {limit}s")
         stack.check_running()
         time.sleep(0.1)

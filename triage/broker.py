@@ -21,6 +21,8 @@ from flask import Flask
 from kombu.transport import TRANSPORT_ALIASES, filesystem
 from kombu.utils.json import dumps, loads
 
+from triage.tasks import PRIORITY
+
 # The one task queue; the worker consumes it and every publisher sends to it.
 QUEUE_DEFAULT = "triage"
 # The embedded broker's URL scheme: kombu's filesystem transport, made safe below.
@@ -247,7 +249,9 @@ def publisher_app(app: Flask) -> Celery:
 def publish(app: Flask, task_name: str, args: list[Any], task_id: str | None = None) -> None:
     """Send one task, failing fast when the broker is down (the connection timeout
     bounds the wait): the outbox row stays unsent and is tried again."""
-    publisher_app(app).send_task(task_name, args=args, task_id=task_id, retry=False)
+    publisher_app(app).send_task(
+        task_name, args=args, task_id=task_id, retry=False, priority=PRIORITY.get(task_name)
+    )
 
 
 # --- Messages held by a dead worker (the embedded broker) ---------------------------

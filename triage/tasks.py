@@ -21,3 +21,16 @@ class TaskName(enum.StrEnum):
     PURGE_ABANDONED_IMPORTS = "placement.purge_abandoned_imports"
     APPLY_RETENTION = "retention.apply"
     ACTIVATE_SCHEDULED_POLICY = "policy.activate_scheduled"
+
+
+# Kombu's Redis transport keeps one list per priority and workers take from the
+# lowest number first (0, the default, is the highest): so a burst of emails (a
+# thousand acknowledgements, the morning's digests) never holds up a score a
+# commissioner or a submitter is waiting for (issue 16). The embedded broker has
+# no priorities: there, tasks run in the order they were sent.
+LOW_PRIORITY = 6
+PRIORITY: dict[str, int] = {
+    TaskName.DELIVER_EMAIL: LOW_PRIORITY,
+    TaskName.DELIVER_PENDING_EMAILS: LOW_PRIORITY,
+    TaskName.SEND_NOTIFICATION_DIGESTS: LOW_PRIORITY,
+}

@@ -57,10 +57,13 @@ Actor = User | SystemActor
 
 TRANSITIONS: dict[Action, Transition] = {
     Action.SUBMIT: Transition(frozenset({S.DRAFT}), S.SUBMITTED),
-    # Background scoring: the worker claims the offer, then scores it or, after its
-    # last attempt, marks it failed; staff may send a failed one again.
+    # Background scoring: the worker scores the offer or, after its last attempt,
+    # marks it failed; staff may send a failed one again. The worker scores in one
+    # transaction, so nobody could see an offer "being scored": it goes from
+    # submitted to scored in one step. START_SCORING stays for offers (and
+    # timelines) from before.
     Action.START_SCORING: Transition(frozenset({S.SUBMITTED}), S.SCORING),
-    Action.SCORED: Transition(frozenset({S.SCORING, S.SCORING_FAILED}), S.SCORED),
+    Action.SCORED: Transition(frozenset({S.SUBMITTED, S.SCORING, S.SCORING_FAILED}), S.SCORED),
     Action.SCORING_FAILED: Transition(frozenset({S.SUBMITTED, S.SCORING}), S.SCORING_FAILED),
     Action.RETRY_SCORING: Transition(frozenset({S.SCORING_FAILED}), S.SUBMITTED),
     # Assigning an officer starts the review; reassigning keeps the status.

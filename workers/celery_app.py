@@ -15,7 +15,7 @@ from flask import Flask, has_app_context
 from triage import broker, log_filters
 from triage.broker import QUEUE_DEFAULT, broker_options
 from triage.services import deliveries, outbox
-from triage.tasks import TaskName
+from triage.tasks import PRIORITY, TaskName
 
 logger = logging.getLogger(__name__)
 
@@ -83,21 +83,25 @@ def redact_worker_logs(logger: logging.Logger, **_kwargs: Any) -> None:
     log_filters.install(logger)
 
 
-# Messages fetched ahead per worker process on the embedded broker: each next one is
-# in hand when a task ends, instead of the next poll of the folder (up to
-# EMBEDDED_POLLING_SECONDS later, for every task). Held in the broker's reserved
-# folder, so a worker that dies loses none of them.
-EMBEDDED_PREFETCH = 4
+# Messages fetched ahead per worker process: each next one is in hand when a task
+# ends. On the embedded broker that saves waiting for the next poll of the folder
+# (up to EMBEDDED_POLLING_SECONDS, for every task), and the messages are held in
+# the broker's reserved folder, so a worker that dies loses none of them. On Redis
+# it saves an acknowledgement and a fetch between tasks, on a machine whose cores
+# are busy with the tasks: a burst of 1,000 scores took 12.6 s with 2 and 14 to
+# 17 s with 1, against 10 s with 4 (issue 16). The price: a worker killed outright
+# (not stopped: a warm shutdown hands its unstarted messages back at once) holds
+# up to this many per process until BROKER_VISIBILITY_TIMEOUT, then Redis hands
+# them to another worker.
+DEFAULT_PREFETCH = 4
 
 
 def prefetch_multiplier(app: Flask) -> int:
-    """WORKER_PREFETCH_MULTIPLIER, else 4 on the embedded broker and 1 on Redis,
-    where a dead worker's messages, fetched ahead or not, come back only after the
-    visibility timeout: with one, that is only the task it was running."""
+    """WORKER_PREFETCH_MULTIPLIER, else DEFAULT_PREFETCH on either broker."""
     configured = app.config.get("WORKER_PREFETCH_MULTIPLIER")
     if configured:
         return int(configured)
-    return EMBEDDED_PREFETCH if broker.embedded(app) else 1
+    return DEFAULT_PREFETCH
 
 
 def make_celery(app: Flask) -> Celery:
@@ -150,6 +154,7 @@ def make_celery(app: Flask) -> Celery:
             "deliver-stuck-emails": {
                 "task": TaskName.DELIVER_PENDING_EMAILS,
                 "schedule": app.config["DELIVER_PENDING_EMAILS_INTERVAL_SECONDS"],
+                "options": {"priority": PRIORITY[TaskName.DELIVER_PENDING_EMAILS]},
             },
             "resend-stuck-offers": {
                 "task": TaskName.RESEND_STUCK_OFFERS,
@@ -163,6 +168,7 @@ def make_celery(app: Flask) -> Celery:
             "staff-notification-digests": {
                 "task": TaskName.SEND_NOTIFICATION_DIGESTS,
                 "schedule": crontab(hour=app.config["NOTIFICATION_DIGEST_HOUR_UTC"], minute=0),
+                "options": {"priority": PRIORITY[TaskName.SEND_NOTIFICATION_DIGESTS]},
             },
             # The retention policy, applied daily at a quiet hour, UTC.
             "apply-retention": {

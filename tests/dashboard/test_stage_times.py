@@ -81,15 +81,14 @@ def _offer(
                     offer, staff, seen_version=seen, concern=DeclineConcern.RENT, reasons="Rent"
                 )
             db.session.expire_all()
-        scoring = {"scoring_started": steps["scored"]} if "scored" in steps else {}
-        _dated(offer_id, {"submit": 0, **scoring, **steps})
+        _dated(offer_id, {"submit": 0, **steps})
     return offer_id
 
 
 def known_histories(app: Flask, owner: factories.Account, officer: factories.Account) -> None:
     """Four offers whose stays in each stage are known (days):
 
-    submitted: 1, 1, 1 (and one still there); being scored: 0, 0, 0; scored: 2, 1, 5;
+    submitted: 1, 1, 1 (and one still there); scored: 2, 1, 5;
     under review: 4, 10, 1, 1 (and one still there); information requested: 3, 1.
     """
     _offer(
@@ -130,7 +129,8 @@ def test_the_median_time_in_each_stage_comes_from_the_audit_trail(
         "Not timed",
         "Not timed yet: no offer has left this stage",
     ]
-    assert rows["Being scored"] == ["0", "Less than a day", "Offers that have left this stage: 3"]
+    # Scored in one transaction, straight from submitted: never "being scored".
+    assert rows["Being scored"] == ["0", "Not timed", "Not timed yet: no offer has left this stage"]
     assert rows["Scoring failed"] == [
         "0",
         "Not timed",
@@ -149,9 +149,9 @@ def test_the_stored_stays_are_the_ones_the_audit_trail_gives(
     with app.app_context():
         stays = stored_stays()
         assert stays == old_stays()
-        # 4 submitted, 3 being scored, 3 scored, 3 under review twice over, 2
-        # information requested, 1 approved, 1 declined.
-        assert len(stays) == 4 + 3 + 3 + 5 + 2 + 2
+        # 4 submitted, 3 scored (straight from submitted), 3 under review twice
+        # over, 2 information requested, 1 approved, 1 declined.
+        assert len(stays) == 4 + 3 + 5 + 2 + 2
 
 
 def test_a_failed_score_is_timed_once_it_is_retried(

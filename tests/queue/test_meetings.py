@@ -431,3 +431,68 @@ def test_a_meeting_still_to_come_is_called_off_when_the_offer_is_decided(
     cancellation = _calendar_emails(offer.id)[-1]
     assert value(parse(cancellation.attachment_data), "METHOD") == "CANCEL"
     assert "no longer needed" in cancellation.body
+
+
+def test_a_past_meetings_outcome_is_recorded_after_the_offer_moved_on(app, submitter, commissioner):
+    """The meeting was held, then the offer went to feasibility before anyone
+    wrote up the meeting: the case page still offers to record its outcome, which
+    goes on the meeting and the timeline and leaves the offer in feasibility."""
+    offer = _under_review(app, submitter, commissioner)
+    staff = factories.signed_in_client(app, commissioner)
+    _propose(staff, offer.id)
+    with app.app_context():
+        meeting = db.session.get(Meeting, _meeting(offer.id).id)
+        # The meeting's time has passed (held yesterday).
+        meeting.starts_at -= timedelta(days=22)
+        meeting.ends_at -= timedelta(days=22)
+        db.session.commit()
+        stored = db.session.get(Offer, offer.id)
+        officer = db.session.get(User, commissioner.id)
+        decisions.progress_to_feasibility(
+            stored, officer, seen_version=stored.version, reasons="Worth a site visit."
+        )
+    # Held, not called off: nobody is told it is cancelled.
+    assert _meeting(offer.id).status != "cancelled"
+    assert factories.get(Offer, offer.id).status == "feasibility"
+    case = staff.get(f"/queue/offers/{offer.id}")
+    assert "Its outcome can still be recorded." in text(case)
+    outcome_page = f"/queue/offers/{offer.id}/meeting/outcome"
+    version = form_values(staff.get(outcome_page))["version"][0]
+    recorded = factories.submit_form(
+        staff,
+        outcome_page,
+        {"version": version, "held": "held", "notes": "Walked the site together."},
+    )
+    assert recorded.status_code == 302
+    assert factories.get(Offer, offer.id).status == "feasibility"
+    assert _meeting(offer.id).status == "held"
+    timeline = text(staff.get(f"/queue/offers/{offer.id}"))
+    assert "Held: Walked the site together." in timeline
+    # Recorded once: the page is gone, and a second post is refused, saving nothing.
+    assert staff.get(outcome_page).status_code == 404
+    before = factories.count(AuditEvent)
+    again = factories.submit_form(
+        staff,
+        outcome_page,
+        {"version": version, "held": "not_held", "notes": "No."},
+        form_url=f"/queue/offers/{offer.id}",
+    )
+    assert again.status_code == 409
+    assert factories.count(AuditEvent) == before
+    assert _meeting(offer.id).status == "held"
+
+
+def test_a_meeting_still_to_come_has_no_outcome_once_the_offer_moved_on(
+    app, submitter, commissioner
+):
+    offer = _under_review(app, submitter, commissioner)
+    staff = factories.signed_in_client(app, commissioner)
+    _propose(staff, offer.id)
+    with app.app_context():
+        stored = db.session.get(Offer, offer.id)
+        officer = db.session.get(User, commissioner.id)
+        decisions.progress_to_feasibility(
+            stored, officer, seen_version=stored.version, reasons="Worth a site visit."
+        )
+    assert _meeting(offer.id).status == "cancelled"
+    assert staff.get(f"/queue/offers/{offer.id}/meeting/outcome").status_code == 404

@@ -17,6 +17,7 @@ offer's version and updated_at are left alone.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -71,6 +72,20 @@ VERDICT_INDEX = Index(
 def refresh(offer_ids: Iterable[int] | None = None, organisation_ids: Iterable[int] = ()) -> Update:
     """The statement that sets the queue's keys of `offer_ids` and of every offer
     of `organisation_ids` (offer_ids None: of every offer) from the rows they copy."""
+    statement = _refresh_all()
+    if offer_ids is None:
+        return statement
+    offers = cast(Table, Offer.__table__)
+    ids, organisation_ids = sorted(set(offer_ids)), sorted(set(organisation_ids))
+    return statement.where(
+        or_(offers.c.id.in_(ids), offers.c.organisation_id.in_(organisation_ids))
+    )
+
+
+@functools.cache
+def _refresh_all() -> Update:
+    """Built once: a dozen subqueries take milliseconds to build, and every flush
+    that writes a score runs it (issue 16: the scoring burst)."""
     offers = cast(Table, Offer.__table__)
     scores = cast(Table, OfferScore.__table__)
     overrides = cast(Table, ScoreOverride.__table__)
@@ -99,7 +114,7 @@ def refresh(offer_ids: Iterable[int] | None = None, organisation_ids: Iterable[i
     def of_units(total: ColumnElement[Any]) -> ColumnElement[Any]:
         return select(total).where(units.c.offer_id == offers.c.id).scalar_subquery()
 
-    statement = update(offers).values(
+    return update(offers).values(
         queue_score_id=score_id,
         queue_override_id=override_id,
         queue_score=func.coalesce(of_override("score"), of_score("score")),
@@ -112,10 +127,4 @@ def refresh(offer_ids: Iterable[int] | None = None, organisation_ids: Iterable[i
         .scalar_subquery(),
         # Not a change to the offer (its onupdate would otherwise stamp it).
         updated_at=offers.c.updated_at,
-    )
-    if offer_ids is None:
-        return statement
-    ids, organisation_ids = sorted(set(offer_ids)), sorted(set(organisation_ids))
-    return statement.where(
-        or_(offers.c.id.in_(ids), offers.c.organisation_id.in_(organisation_ids))
     )

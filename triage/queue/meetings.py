@@ -143,7 +143,7 @@ def meeting_outcome(offer_id: int) -> Any:
             notes=form.notes.data,
         ),
         "The outcome of the meeting has been recorded",
-        available=_meeting_open(found, Action.RECORD_MEETING_OUTCOME),
+        available=meetings.outcome_to_record(found),
     )
 
 

@@ -161,6 +161,43 @@ class NotifyBackend:
             )
         client = NotificationsAPIClient(api_key, base_url=config["NOTIFY_BASE_URL"], timeout=30)
         try:
+            try:
+                self._post(client, email, template_id, personalisation)
+            except PermanentEmailFailure as error:
+                if "link_to_file" not in personalisation:
+                    raise
+                # A 400 for an email with a file: Notify takes only some file types,
+                # and this service's settings may not allow files at all. The email
+                # still goes, without the file, which the recipient can download
+                # from the service instead.
+                logger.warning(
+                    "Notify refused email %s with its file (%s): sending it without",
+                    email.id,
+                    error,
+                )
+                body = (
+                    f"{email.body}\n\nThe file ({email.attachment_name}) could not be"
+                    " attached to this email: download it from the service."
+                )
+                self._post(
+                    client,
+                    email,
+                    config["NOTIFY_TEMPLATE_ID"],
+                    {"subject": email.subject, "body": body},
+                )
+        finally:
+            client.request_session.close()
+
+    def _post(
+        self,
+        client: NotificationsAPIClient,
+        email: EmailMessage,
+        template_id: str,
+        personalisation: dict[str, Any],
+    ) -> None:
+        """One request to Notify, its answer mapped to ours: accepted, refused for
+        good (PermanentEmailFailure), or to try again (EmailDeliveryError)."""
+        try:
             response = client.send_email_notification(
                 email_address=email.to_address,
                 template_id=template_id,
@@ -168,7 +205,7 @@ class NotifyBackend:
                 reference=email.idempotency_key,
                 # Replies go to the address of this id in Notify's settings (the
                 # council's contact address); without one, Notify's default reply-to.
-                email_reply_to_id=config.get("NOTIFY_EMAIL_REPLY_TO_ID") or None,
+                email_reply_to_id=current_app.config.get("NOTIFY_EMAIL_REPLY_TO_ID") or None,
             )
         except InvalidResponse:
             # A 2xx without JSON: Notify accepted the email. Sending it again could
@@ -176,47 +213,12 @@ class NotifyBackend:
             logger.warning("Notify accepted email %s without a readable answer", email.id)
             return
         except HTTPError as error:
-            if error.status_code == 400 and "link_to_file" in personalisation:
-                # Notify takes only some file types, and this service's settings may
-                # not allow files at all: the email still goes, without the file,
-                # which the recipient can download from the service instead.
-                logger.warning(
-                    "Notify refused email %s with its file (%s): sending it without",
-                    email.id,
-                    _notify_error(error),
-                )
-                self._send_without_file(client, email, config)
-                return
             if error.status_code in NOTIFY_PERMANENT_STATUSES:
                 raise PermanentEmailFailure(_notify_error(error)) from error
             raise EmailDeliveryError(_notify_error(error)) from error
-        finally:
-            client.request_session.close()
         logger.info(
             "Email %s accepted by Notify as %s", email.id, (response or {}).get("id", "unknown")
         )
-
-    def _send_without_file(
-        self, client: NotificationsAPIClient, email: EmailMessage, config: Any
-    ) -> None:
-        body = (
-            f"{email.body}\n\nThe file ({email.attachment_name}) could not be attached to "
-            "this email: download it from the service."
-        )
-        try:
-            client.send_email_notification(
-                email_address=email.to_address,
-                template_id=config.get("NOTIFY_TEMPLATE_ID"),
-                personalisation={"subject": email.subject, "body": body},
-                reference=email.idempotency_key,
-                email_reply_to_id=config.get("NOTIFY_EMAIL_REPLY_TO_ID") or None,
-            )
-        except InvalidResponse:
-            return
-        except HTTPError as error:
-            if error.status_code in NOTIFY_PERMANENT_STATUSES:
-                raise PermanentEmailFailure(_notify_error(error)) from error
-            raise EmailDeliveryError(_notify_error(error)) from error
 
 
 BACKENDS: dict[str, type[Backend]] = {

@@ -16,18 +16,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from flask import render_template
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from triage import clock, db
 from triage.calendar_file import CONTENT_TYPE, Event, Method, calendar
 from triage.db import transactional
 from triage.models import Meeting, Offer, User
-from triage.models.meetings import MeetingStatus
+from triage.models.meetings import OPEN_MEETING_STATUSES, MeetingStatus
 from triage.models.notes import NotificationKind
-from triage.models.offers import OfferStatus
+from triage.models.offers import OPEN_STATUSES, OfferStatus
 from triage.services import emails, notifications
+from triage.services.audit import record
 from triage.template_helpers import council_identity
-from triage.workflow import Action, TransitionRefused, perform
+from triage.workflow import Action, StaleOffer, TransitionRefused, allowed, perform
 from triage.working_days import add_working_days, is_working_day
 
 # Working days the submitter has to answer a proposal (and the council a suggestion),
@@ -338,21 +339,59 @@ def cancel(offer: Offer, actor: User, *, seen_version: int, reason: str) -> Meet
     return meeting
 
 
+def outcome_to_record(offer: Offer) -> bool:
+    """Whether an officer can record how the offer's meeting went: while it is
+    being arranged, and also once its time has passed if the offer moved on
+    meanwhile (to feasibility, say) and is still open: the meeting happened, or
+    did not, whatever came next."""
+    meeting = current(offer.id)
+    if meeting is None or not meeting.is_open:
+        return False
+    if allowed(offer, Action.RECORD_MEETING_OUTCOME):
+        return True
+    return OfferStatus(offer.status) in OPEN_STATUSES and meeting.starts_at <= clock.now()
+
+
 @transactional
 def record_outcome(
     offer: Offer, actor: User, *, seen_version: int, held: bool, notes: str
 ) -> Meeting:
     """After the meeting: held or not, with notes (staff only: the submitter is not
-    emailed). The offer returns to the review."""
+    emailed). An offer still "meeting proposed" returns to the review; one that
+    moved on since keeps its status, and the outcome goes on its timeline."""
     meeting = _open_meeting(offer)
     status = MeetingStatus.HELD if held else MeetingStatus.NOT_HELD
-    perform(
-        offer,
-        Action.RECORD_MEETING_OUTCOME,
-        actor,
-        seen_version=seen_version,
-        detail=f"{'Held' if held else 'Did not happen'}: {notes}",
-    )
+    detail = f"{'Held' if held else 'Did not happen'}: {notes}"
+    if allowed(offer, Action.RECORD_MEETING_OUTCOME):
+        perform(
+            offer, Action.RECORD_MEETING_OUTCOME, actor, seen_version=seen_version, detail=detail
+        )
+    elif outcome_to_record(offer):
+        if seen_version != offer.version:
+            raise StaleOffer(f"Offer {offer.reference} changed since it was opened")
+        # Guarded: of two officers recording at once, one does; the other is told.
+        recorded = db.session.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting.id, Meeting.status.in_(OPEN_MEETING_STATUSES))
+            .values(status=status)
+            .execution_options(synchronize_session=False)
+        )
+        if recorded.rowcount != 1:  # type: ignore[attr-defined]
+            raise TransitionRefused("The outcome of this meeting has been recorded already")
+        current_status = OfferStatus(offer.status)
+        record(
+            Action.RECORD_MEETING_OUTCOME,
+            actor,
+            offer=offer,
+            from_status=current_status,
+            to_status=current_status,
+            detail=detail,
+        )
+    else:
+        raise TransitionRefused(
+            f"The outcome can be recorded once the meeting's time has passed"
+            f" (the offer is {OfferStatus(offer.status).value.replace('_', ' ')})"
+        )
     meeting.status = status
     meeting.updated_at = clock.now()
     meeting.outcome_notes = notes

@@ -14,17 +14,25 @@ _parsed: dict[int, Policy] = {}
 
 def policy_in_force() -> Policy:
     """The newest policy an admin activated in the service, else the shipped one."""
-    row = db.session.scalar(
-        select(PolicyVersion)
+    # Which version is in force is read each time (another process may have put
+    # one in force); its text is read and parsed once per process: every score
+    # task asks (issue 16: the scoring burst).
+    version_id = db.session.scalar(
+        select(PolicyVersion.id)
         .where(PolicyVersion.activated_at.is_not(None))
         .order_by(PolicyVersion.activated_at.desc(), PolicyVersion.id.desc())
         .limit(1)
     )
-    if row is None:
+    if version_id is None:
         return current_policy()
-    if row.id not in _parsed:
-        _parsed[row.id] = parse_policy(row.yaml_text, f"policy {row.version}")
-    return _parsed[row.id]
+    if version_id not in _parsed:
+        version, text = db.session.execute(
+            select(PolicyVersion.version, PolicyVersion.yaml_text).where(
+                PolicyVersion.id == version_id
+            )
+        ).one()
+        _parsed[version_id] = parse_policy(text, f"policy {version}")
+    return _parsed[version_id]
 
 
 def forget(version_id: int) -> None:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, event, inspect, select
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from triage import db
 from triage.models import Offer, OfferScore, OfferUnitType, Organisation, ScoreOverride
@@ -67,27 +68,17 @@ def _keep_queue_keys(session: Session, _context: UOWTransaction) -> None:
             offer_ids |= _offer_ids(obj)
     if not offer_ids and not organisation_ids:
         return
-    connection = session.connection()
-    connection.execute(refresh(offer_ids, organisation_ids))
-    _copy_to_loaded(session, offer_ids, organisation_ids)
-
-
-def _copy_to_loaded(session: Session, offer_ids: set[int], organisation_ids: set[int]) -> None:
-    """The new keys onto the offers this session holds, so none reads a stale copy."""
-    loaded = {
-        obj.id: obj
-        for obj in session.identity_map.values()
-        if isinstance(obj, Offer)
-        and (obj.id in offer_ids or inspect(obj).dict.get("organisation_id") in organisation_ids)
-    }
-    if not loaded:
-        return
     offers = cast(Table, Offer.__table__)
+    # The new keys come back with the update (one round trip), onto the offers
+    # this session holds, so none reads a stale copy.
     rows = session.connection().execute(
-        select(offers.c.id, *(offers.c[name] for name in QUEUE_COLUMNS)).where(
-            offers.c.id.in_(sorted(loaded))
+        refresh(offer_ids, organisation_ids).returning(
+            offers.c.id, *(offers.c[name] for name in QUEUE_COLUMNS)
         )
     )
     for row in rows:
+        loaded = session.identity_map.get(identity_key(Offer, row.id))
+        if loaded is None:
+            continue
         for name in QUEUE_COLUMNS:
-            set_committed_value(loaded[row.id], name, getattr(row, name))
+            set_committed_value(loaded, name, getattr(row, name))

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from rules.existing_supply import SupplyRegister
 from rules.policy_data import Policy
@@ -80,27 +81,31 @@ class ScoringError(Exception):
 
 def score_offer(offer_id: int, run_id: int | None = None) -> OfferScore | None:
     """Score one offer under the policy in force and the supply now: what the
-    worker runs. One transaction: the claim (submitted -> scoring), the score, its
-    audit events and the move to scored commit together (the rules take a fraction
-    of a millisecond, so there is nothing for staff to watch in between, and one
-    commit is fewer round trips)."""
+    worker runs. One transaction: the score, its audit event and the move from
+    submitted to scored commit together (the rules take a fraction of a
+    millisecond, so there is no "being scored" for staff to watch, and one commit
+    and one status change are fewer round trips: issue 16)."""
     try:
         with db.unit_of_work():
-            return _claim_and_score(offer_id, run_id)
+            return _load_and_score(offer_id, run_id)
     except (IntegrityError, StaleOffer):
         # The same task ran at the same moment and wrote the score (or moved the
         # offer) first: this time the score is there.
         with db.unit_of_work():
-            return _claim_and_score(offer_id, run_id)
+            return _load_and_score(offer_id, run_id)
 
 
-def _claim_and_score(offer_id: int, run_id: int | None) -> OfferScore | None:
-    offer = db.session.get(Offer, offer_id, populate_existing=True)
+def _load_and_score(offer_id: int, run_id: int | None) -> OfferScore | None:
+    # What the rules read of the offer comes in the same round trip.
+    offer = db.session.get(
+        Offer,
+        offer_id,
+        populate_existing=True,
+        options=[joinedload(Offer.unit_types), joinedload(Offer.cohorts)],
+    )
     if offer is None or OfferStatus(offer.status) not in OPEN_STATUSES:
         _finish_item(run_id, offer_id)
         return None
-    if allowed(offer, Action.START_SCORING):
-        perform(offer, Action.START_SCORING, SCORING)
     return _score(offer, run_id)
 
 
@@ -110,7 +115,7 @@ def _score(offer: Offer, run_id: int | None) -> OfferScore:
     policy = policy_in_force()
     approved = approved_units_by_cohort()
     housed = {code: n for code, n in supply.placements_by_cohort().housed.items() if n}
-    register = supply_register.register()
+    register = supply_register.register(policy)
     basis = supply_basis(approved, offer.answers_round, housed, register.basis())
     row = _score_row(offer.id, policy.version, basis)
     if row is None:

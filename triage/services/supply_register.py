@@ -20,6 +20,7 @@ from rules.existing_supply import (
     RegisteredScheme,
     SupplyRegister,
 )
+from rules.policy_data import Policy
 from triage import db
 from triage.db import transactional
 from triage.models import Offer, OfferCohort, SupplyScheme, User
@@ -88,10 +89,11 @@ def totals(rows: list[SupplyScheme]) -> Totals:
     )
 
 
-def approved_shared_houses() -> dict[str, int]:
+def approved_shared_houses(policy: Policy | None = None) -> dict[str, int]:
     """Shared houses in approved offers aimed only at cohorts the shared-housing
     exception is for, per cohort: they provide the house the exception wants."""
-    allowed = {cohort.code for cohort in policy_in_force().cohorts if cohort.shared_house_allowed}
+    policy = policy or policy_in_force()
+    allowed = {cohort.code for cohort in policy.cohorts if cohort.shared_house_allowed}
     rows = db.session.execute(
         select(Offer.id, OfferCohort.cohort)
         .join(OfferCohort, OfferCohort.offer_id == Offer.id)
@@ -110,11 +112,12 @@ def approved_shared_houses() -> dict[str, int]:
     return dict(found)
 
 
-def register() -> SupplyRegister:
-    """The register as the rules read it (rules/existing_supply.py)."""
+def register(policy: Policy | None = None) -> SupplyRegister:
+    """The register as the rules read it (rules/existing_supply.py), under
+    `policy` (by default the one in force)."""
     return SupplyRegister(
         schemes=tuple(row.as_scheme() for row in schemes()),
-        approved_shared_houses=approved_shared_houses(),
+        approved_shared_houses=approved_shared_houses(policy),
     )
 
 
