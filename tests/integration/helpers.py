@@ -343,12 +343,17 @@ def _task_of(message: dict[str, Any]) -> tuple[str, list[Any]]:
 
 def broker_messages(redis: RedisServer) -> dict[str, list[tuple[str, list[Any]]]]:
     """(task name, args) of each message waiting in the task queue ("queued"), and
-    of each taken by a worker and not yet acknowledged ("unacked")."""
+    of each taken by a worker and not yet acknowledged ("unacked"). Queued: highest
+    priority first (kombu keeps a list per priority, the default one under the
+    queue's own name), each list oldest first."""
     with redis.client() as client:
-        queued = client.lrange(QUEUE_DEFAULT, 0, -1)
+        lists = [QUEUE_DEFAULT] + sorted(
+            key.decode() for key in client.keys(f"{QUEUE_DEFAULT}\x06\x16*")
+        )
+        queued = [raw for name in lists for raw in reversed(client.lrange(name, 0, -1))]
         unacked = client.hvals("unacked")
     return {
         # LPUSH adds at the head: oldest first reads from the tail.
-        "queued": [_task_of(json.loads(raw)) for raw in reversed(queued)],
+        "queued": [_task_of(json.loads(raw)) for raw in queued],
         "unacked": [_task_of(json.loads(raw)[0]) for raw in unacked],
     }

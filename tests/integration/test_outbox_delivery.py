@@ -326,3 +326,17 @@ def test_the_relay_gives_up_on_a_broker_that_does_not_answer(
     assert message.last_error
     # The relay stopped at the first failure: nothing of the submission was sent.
     assert [row.sent_at for row in outbox_rows(app)] == [None, None]
+
+
+def test_scores_are_taken_before_emails_sent_earlier(app: Flask, redis_server: RedisServer) -> None:
+    """A burst of emails (a thousand acknowledgements) never holds up a score: the
+    worker takes the score first, though the emails were sent before it."""
+    with app.app_context():
+        tasks._publish(TaskName.DELIVER_EMAIL, [1])
+        tasks._publish(TaskName.DELIVER_EMAIL, [2])
+        tasks._publish(TaskName.SCORE_OFFER, [7])
+    assert broker_messages(redis_server)["queued"] == [
+        (TaskName.SCORE_OFFER, [7]),
+        (TaskName.DELIVER_EMAIL, [1]),
+        (TaskName.DELIVER_EMAIL, [2]),
+    ]
