@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import triage.models  # noqa: F401  (registers every table)
-from triage.db import Base, make_engine
+from triage.db import Base, make_engine, on_this_database
 
 config = context.config
 target_metadata = Base.metadata
@@ -40,6 +40,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=on_this_database(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

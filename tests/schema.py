@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 
 import triage.models  # noqa: F401  (registers every table)
 from triage.cli import alembic_config
-from triage.db import Base, make_engine
+from triage.db import Base, make_engine, on_this_database
 
 
 def migration_heads() -> tuple[str, ...]:
@@ -25,7 +25,12 @@ def schema_differences(database_url: str) -> list[Any]:
         with engine.connect() as connection:
             # The options the migration environment (migrations/env.py) uses.
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
+                connection,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    "include_object": on_this_database(connection.dialect.name),
+                },
             )
             return list(compare_metadata(context, Base.metadata))
     finally:

@@ -135,3 +135,16 @@ def init_app(app: Flask) -> None:
         # committing it: only a service's unit of work commits. (Objects already
         # loaded stay readable, detached, as expire_on_commit=False intends.)
         session.remove()
+
+
+def on_this_database(dialect: str) -> Any:
+    """Alembic's include_object for a database of `dialect`: the models' objects
+    that exist only on some databases (an Index made with `.ddl_if(dialect=...)`)
+    are not compared where they are not made. Used by migrations/env.py, and by
+    the test that the migrated schema matches the models."""
+
+    def include(obj: Any, _name: Any, type_: str, reflected: bool, _compare_to: Any) -> bool:
+        condition = getattr(obj, "_ddl_if", None) if type_ == "index" and not reflected else None
+        return condition is None or condition.dialect in (None, dialect)
+
+    return include

@@ -59,6 +59,17 @@ QUEUE_INDEX = Index(
 )
 # A sort by property name walks this.
 NAME_INDEX = Index("ix_offers_name", Offer.name)
+# A sort by score walks this on PostgreSQL, in either direction (highest first with
+# the unscored last, or its exact reverse for a page counted from the end), and
+# sorts only offers of equal score by the policy's order: a deep page read 5,000
+# offers in order instead of sorting all 20,000 (47 ms to 12). SQLite's planner,
+# which sorts the narrow rows of QUEUE_INDEX, does well enough without it, and its
+# indexes cannot say where NULL goes.
+SCORE_INDEX = Index(
+    "ix_offers_queue_score",
+    Offer.queue_score.asc().nulls_first(),
+    postgresql_where=Offer.submitted_at.is_not(None),
+).ddl_if(dialect="postgresql")
 # The verdict filter ("rent affordability is red"): the scores with that verdict,
 # read from this index alone (the (rule, verdict) one sends each to the table).
 VERDICT_INDEX = Index(
