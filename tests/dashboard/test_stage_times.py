@@ -16,7 +16,7 @@ from tests.supply_reconstruction import old_stays, retime_stays, stored_stays
 from triage import db
 from triage.models import AuditEvent, Offer, User
 from triage.models.offers import OFFER_STATUS_LABELS, OfferStatus
-from triage.services import decisions, scoring
+from triage.services import decisions, scoring, supply
 from triage.workflow import DeclineConcern
 from workers import tasks
 
@@ -202,9 +202,31 @@ def _statements(app: Flask, client, url: str) -> list[str]:
 def test_the_dashboard_takes_the_same_queries_however_many_offers(
     app: Flask, staff_client, submitter, commissioner
 ) -> None:
-    _offer(app, submitter, commissioner, {"scored": 1})
-    few = _statements(app, staff_client, DASHBOARD)
+    # A bounded number: on SQLite one more per stage some offer has left (at most
+    # one per status), never one more per offer.
     known_histories(app, submitter, commissioner)
+    _offer(app, submitter, commissioner, {"scored": 1, "assign": 2, "approve": 3})
+    few = _statements(app, staff_client, DASHBOARD)
     for _ in range(3):
+        known_histories(app, submitter, commissioner)
         _offer(app, submitter, commissioner, {"scored": 1, "assign": 2, "approve": 3})
     assert len(_statements(app, staff_client, DASHBOARD)) == len(few)
+
+
+def test_on_sqlite_each_stages_median_is_read_from_the_index_not_sorted(
+    app: Flask, submitter, commissioner
+) -> None:
+    """After every change the dashboard works the medians out again: on SQLite it
+    reads each stage's middle stays at their place in an index, rather than
+    sorting every stay (which took 275 ms at 20,000 offers)."""
+    known_histories(app, submitter, commissioner)
+    with app.app_context():
+        connection = db.session.connection()
+        assert connection.dialect.name == "sqlite"
+        query = supply.sqlite_middle_stays("under_review", 4)
+        sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "INDEX ix_offer_stage_stays_stage_days" in plan
+        assert "TEMP B-TREE" not in plan
+        # 1, 1, 4 and 10 days: the middle two.
+        assert [round(days) for days in db.session.scalars(query)] == [1, 4]

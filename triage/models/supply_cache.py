@@ -6,8 +6,9 @@ offer's units is stored on offer_cohorts: see triage.models.offers)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from triage.db import Base
@@ -33,3 +34,20 @@ class OfferStageStay(Base):
     stage: Mapped[str] = mapped_column(String(30))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+def sqlite_days_in_stage() -> ColumnElement[Any]:
+    """Days an ended stay lasted, as SQLite works it out: the expression
+    SQLITE_DAYS_INDEX holds, so a query that orders by it exactly reads the index
+    in order instead of sorting every stay (the dashboard's median per stage)."""
+    return func.julianday(OfferStageStay.left_at) - func.julianday(OfferStageStay.entered_at)
+
+
+# SQLite only (PostgreSQL works the medians out with percentile_cont, fast
+# enough): the ended stays of each stage in order of how long they lasted.
+SQLITE_DAYS_INDEX = Index(
+    "ix_offer_stage_stays_stage_days",
+    OfferStageStay.stage,
+    sqlite_days_in_stage(),
+    sqlite_where=OfferStageStay.left_at.is_not(None),
+).ddl_if(dialect="sqlite")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import and_, extract, func, select
+from sqlalchemy import Select, and_, extract, func, select
 
 from rules.need import CohortPosition, pipeline_by_cohort, positions
 from rules.policy_data import Policy
@@ -34,6 +35,7 @@ from triage.models.offers import (
     OfferStatus,
 )
 from triage.models.placement import NominationStatus, PersonStatus, UnitSource
+from triage.models.supply_cache import sqlite_days_in_stage
 
 SECONDS_A_DAY = 24 * 60 * 60
 
@@ -264,12 +266,12 @@ class Stage:
 
 def median_days_by_stage() -> dict[str, tuple[float, int]]:
     """Per stage: the median days offers spent in it, of the stays that ended, and
-    how many ended. Worked out by the database in one query, whatever the number
-    of offers, from the stays triage.workflow.perform writes (OfferStageStay: an
-    offer enters a stage with each change of its status, submission, scoring, the
-    workflow's actions, withdrawal, and leaves it with the next):
-    percentile_cont on PostgreSQL; elsewhere (SQLite) the middle one or two of
-    each stage's stays, numbered in order."""
+    how many ended. Worked out by the database, whatever the number of offers,
+    from the stays triage.workflow.perform writes (OfferStageStay: an offer enters
+    a stage with each change of its status, submission, scoring, the workflow's
+    actions, withdrawal, and leaves it with the next): percentile_cont on
+    PostgreSQL, in one query; on SQLite the middle one or two of each stage's
+    stays, read from an index that holds them in order."""
     stay = OfferStageStay
     ended = stay.left_at.is_not(None)
     if db.session.get_bind().dialect.name == "postgresql":
@@ -280,28 +282,37 @@ def median_days_by_stage() -> dict[str, tuple[float, int]]:
             .where(ended)
             .group_by(stay.stage)
         )
-    else:
-        days = func.julianday(stay.left_at) - func.julianday(stay.entered_at)
-        numbered = (
-            select(
-                stay.stage,
-                days.label("days"),
-                func.row_number().over(partition_by=stay.stage, order_by=days).label("place"),
-                func.count().over(partition_by=stay.stage).label("ended"),
-            )
-            .where(ended)
-            .subquery("numbered")
-        )
-        query = (
-            select(numbered.c.stage, func.avg(numbered.c.days), func.max(numbered.c.ended))
-            .where(numbered.c.place.in_([(numbered.c.ended + 1) // 2, (numbered.c.ended + 2) // 2]))
-            .group_by(numbered.c.stage)
-        )
-    return {
-        stage: (float(median), int(count))
-        for stage, median, count in db.session.execute(query)
-        if median is not None
-    }
+        return {
+            stage: (float(median), int(count))
+            for stage, median, count in db.session.execute(query)
+            if median is not None
+        }
+    # SQLite: each stage's ended stays counted, then its middle one or two read at
+    # their place in SQLITE_DAYS_INDEX (which holds them in order of their days):
+    # a query per stage, each reading a few thousand index entries, instead of
+    # sorting every stay (275 ms at 20,000 offers, after each change).
+    counts = db.session.execute(
+        select(stay.stage, func.count()).where(ended).group_by(stay.stage)
+    ).all()
+    medians: dict[str, tuple[float, int]] = {}
+    for stage, count in counts:
+        middle = db.session.scalars(sqlite_middle_stays(stage, count)).all()
+        medians[stage] = (float(sum(middle)) / len(middle), int(count))
+    return medians
+
+
+def sqlite_middle_stays(stage: str, ended: int) -> Select[Any]:
+    """The days of the middle one (`ended` odd) or two of a stage's `ended` stays
+    that ended, in the order SQLITE_DAYS_INDEX holds them."""
+    stay = OfferStageStay
+    days = sqlite_days_in_stage()
+    return (
+        select(days)
+        .where(stay.stage == stage, stay.left_at.is_not(None))
+        .order_by(stay.stage, days)
+        .limit(2 - ended % 2)
+        .offset((ended - 1) // 2)
+    )
 
 
 @dataclass(frozen=True)
