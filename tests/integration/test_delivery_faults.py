@@ -190,7 +190,15 @@ def test_a_task_that_outlives_the_visibility_timeout_is_run_again_and_scores_onc
     app = publishing_app
     # The score takes far longer than the visibility timeout: Redis hands the very
     # message, still being worked on, to the other worker.
-    slow = {**settings, "BROKER_VISIBILITY_TIMEOUT": "2", SCORING_DELAY: "15"}
+    # Each worker fetches no message ahead: the one running the task cannot take
+    # its message back itself (to run it after), so the other runs it at once,
+    # the case that matters.
+    slow = {
+        **settings,
+        "BROKER_VISIBILITY_TIMEOUT": "2",
+        SCORING_DELAY: "15",
+        "WORKER_PREFETCH_MULTIPLIER": "1",
+    }
     one = services.worker("one", slow, app=FAULT_APP, beat=False)
     two = services.worker("two", slow, app=FAULT_APP, beat=False)
     wait_until_ready(one)
