@@ -433,6 +433,15 @@ def test_a_meeting_still_to_come_is_called_off_when_the_offer_is_decided(
     assert "no longer needed" in cancellation.body
 
 
+def _to_feasibility(app, offer_id: int, commissioner) -> None:
+    with app.app_context():
+        stored = db.session.get(Offer, offer_id)
+        officer = db.session.get(User, commissioner.id)
+        decisions.progress_to_feasibility(
+            stored, officer, seen_version=stored.version, reasons="Worth a site visit."
+        )
+
+
 def test_a_past_meetings_outcome_is_recorded_after_the_offer_moved_on(app, submitter, commissioner):
     """The meeting was held, then the offer went to feasibility before anyone
     wrote up the meeting: the case page still offers to record its outcome, which
@@ -446,11 +455,7 @@ def test_a_past_meetings_outcome_is_recorded_after_the_offer_moved_on(app, submi
         meeting.starts_at -= timedelta(days=22)
         meeting.ends_at -= timedelta(days=22)
         db.session.commit()
-        stored = db.session.get(Offer, offer.id)
-        officer = db.session.get(User, commissioner.id)
-        decisions.progress_to_feasibility(
-            stored, officer, seen_version=stored.version, reasons="Worth a site visit."
-        )
+    _to_feasibility(app, offer.id, commissioner)
     # Held, not called off: nobody is told it is cancelled.
     assert _meeting(offer.id).status != "cancelled"
     assert factories.get(Offer, offer.id).status == "feasibility"
@@ -488,11 +493,6 @@ def test_a_meeting_still_to_come_has_no_outcome_once_the_offer_moved_on(
     offer = _under_review(app, submitter, commissioner)
     staff = factories.signed_in_client(app, commissioner)
     _propose(staff, offer.id)
-    with app.app_context():
-        stored = db.session.get(Offer, offer.id)
-        officer = db.session.get(User, commissioner.id)
-        decisions.progress_to_feasibility(
-            stored, officer, seen_version=stored.version, reasons="Worth a site visit."
-        )
+    _to_feasibility(app, offer.id, commissioner)
     assert _meeting(offer.id).status == "cancelled"
     assert staff.get(f"/queue/offers/{offer.id}/meeting/outcome").status_code == 404

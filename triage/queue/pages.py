@@ -269,7 +269,7 @@ def _meeting(offer: Offer) -> dict[str, Any]:
         "meeting_when": meeting_service.describe,
         "meeting_where": meeting_service.where,
         "can_arrange_meeting": allowed(offer, Action.REPROPOSE_MEETING),
-        "can_record_meeting_outcome": meeting_service.outcome_to_record(offer),
+        "can_record_meeting_outcome": meeting_service.outcome_to_record(offer, meeting),
         "accept_suggestion_form": forms.AcceptSuggestionForm(data=version),
     }
 

@@ -339,12 +339,13 @@ def cancel(offer: Offer, actor: User, *, seen_version: int, reason: str) -> Meet
     return meeting
 
 
-def outcome_to_record(offer: Offer) -> bool:
+def outcome_to_record(offer: Offer, meeting: Meeting | None = None) -> bool:
     """Whether an officer can record how the offer's meeting went: while it is
     being arranged, and also once its time has passed if the offer moved on
     meanwhile (to feasibility, say) and is still open: the meeting happened, or
-    did not, whatever came next."""
-    meeting = current(offer.id)
+    did not, whatever came next. `meeting`: the offer's latest, if the caller has
+    read it already."""
+    meeting = meeting or current(offer.id)
     if meeting is None or not meeting.is_open:
         return False
     if allowed(offer, Action.RECORD_MEETING_OUTCOME):
@@ -366,7 +367,7 @@ def record_outcome(
         perform(
             offer, Action.RECORD_MEETING_OUTCOME, actor, seen_version=seen_version, detail=detail
         )
-    elif outcome_to_record(offer):
+    elif outcome_to_record(offer, meeting):
         if seen_version != offer.version:
             raise StaleOffer(f"Offer {offer.reference} changed since it was opened")
         # Guarded: of two officers recording at once, one does; the other is told.
