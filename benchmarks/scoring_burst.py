@@ -27,6 +27,7 @@ import signal
 import statistics
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -34,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stacks import (  # noqa: E402
     STACKS,
+    emails_sent_before,
     last_email_after,
     load_average,
     make_offers,
@@ -116,6 +118,11 @@ def main() -> None:
         print(f"p95 score after publish:     {percentile(after_publish, 0.95):.2f} s")
         last_email = last_email_after(stack, bulk.first_publish, WAIT_LIMIT)
         print(f"first publish to last email: {last_email:.1f} s (emails wait behind scores)")
+        last_score = bulk.first_publish + timedelta(seconds=after_publish[-1])
+        print(
+            f"emails sent before the last score: {emails_sent_before(stack.app, last_score)}"
+            f" of {options.count}"
+        )
         print("tasks run by the workers:")
         print("\n".join(task_summary(stack.started)))
         print(load_average())

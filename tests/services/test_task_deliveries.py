@@ -10,6 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import update
 
@@ -18,7 +19,7 @@ from triage import clock, db
 from triage.models import EmailMessage, Offer, OutboxMessage, TaskDelivery
 from triage.models.email import EmailStatus
 from triage.models.offers import OfferStatus
-from triage.services import deliveries
+from triage.services import deliveries, scoring
 from triage.tasks import TaskName
 from workers import tasks
 
@@ -174,3 +175,27 @@ def test_a_message_held_by_a_dead_worker_is_put_back_not_sent_again(app: Flask) 
     assert [path.name for path in Path(options["data_folder_in"]).iterdir()] == [name]
     [row] = factories.rows(TaskDelivery)
     assert row.worker_pid is None  # waiting for the message to start again
+
+
+def test_a_scoring_failure_handed_to_a_retry_is_not_counted_as_a_lost_delivery(
+    app: Flask, submitter: factories.Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A failed try is rolled back, so its commit cannot finish the delivery: the
+    # task finishes it on its own before the retry. Were it left counted, the
+    # retries would look like deliveries that killed their worker.
+    app.config["SCORE_RETRY_BASE_SECONDS"] = 0
+    offer = factories.submitted_offer(submitter)
+    counted_before_each_try: list[int] = []
+
+    def broken(offer_id: int, run_id: int | None = None) -> None:
+        counted_before_each_try.append(factories.rows(TaskDelivery)[0].deliveries)
+        raise ValueError("the rules could not read the offer")
+
+    monkeypatch.setattr(scoring, "score_offer", broken)
+    deliver_score(app, "failing", offer.id)
+    # The first try and its three retries, each the only delivery counted.
+    assert counted_before_each_try == [1, 1, 1, 1]
+    stored = factories.get(Offer, offer.id)
+    assert stored.status == OfferStatus.SCORING_FAILED
+    assert "the rules could not read the offer" in (stored.scoring_error or "")
+    assert factories.rows(TaskDelivery) == []

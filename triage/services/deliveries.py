@@ -23,13 +23,15 @@ import logging
 import os
 import socket
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, event, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from triage import broker, clock, db
 from triage.models import TaskDelivery
@@ -86,6 +88,45 @@ def finish(task_id: str) -> None:
             TaskDelivery.task_id == task_id, TaskDelivery.finished_at.is_(None)
         )
     )
+
+
+# The task whose delivery row the next commit in this context deletes. A context
+# variable, not the session's info: a session removed mid-task (an app context
+# ended) must not take it with it.
+_finish_with_commit: ContextVar[str | None] = ContextVar("finish_with_commit", default=None)
+
+
+def finish_with_next_commit(task_id: str) -> None:
+    """The task's delivery is finished by the commit of its own transaction, not
+    by a round trip of its own after it: for a task whose work is one transaction
+    (scoring), done and finished are then one commit (issue 16: the scoring
+    burst). Until a commit succeeds, `finish_pending` says so."""
+    _finish_with_commit.set(task_id)
+
+
+def finish_pending() -> str | None:
+    """The task id still to finish: no commit took it (the task wrote nothing, or
+    failed). Forgotten here, so the caller finishes it on its own."""
+    task_id = _finish_with_commit.get()
+    _finish_with_commit.set(None)
+    return task_id
+
+
+@event.listens_for(db.session, "before_commit")
+def _finish_in_commit(session: Session) -> None:
+    task_id = _finish_with_commit.get()
+    if task_id is not None:
+        session.execute(
+            delete(TaskDelivery).where(
+                TaskDelivery.task_id == task_id, TaskDelivery.finished_at.is_(None)
+            )
+        )
+
+
+@event.listens_for(db.session, "after_commit")
+def _finished_in_commit(_session: Session) -> None:
+    # Kept after a rollback: the task's next transaction (a second try) takes it.
+    _finish_with_commit.set(None)
 
 
 def _on_its_own(statement: Any, read: Callable[[Any], Any] = lambda _result: None) -> Any:

@@ -87,15 +87,15 @@ def score_offer(offer_id: int, run_id: int | None = None) -> OfferScore | None:
     and one status change are fewer round trips: issue 16)."""
     try:
         with db.unit_of_work():
-            return _load_and_score(offer_id, run_id)
+            return _load_and_score(offer_id, run_id, first_try=True)
     except (IntegrityError, StaleOffer):
         # The same task ran at the same moment and wrote the score (or moved the
         # offer) first: this time the score is there.
         with db.unit_of_work():
-            return _load_and_score(offer_id, run_id)
+            return _load_and_score(offer_id, run_id, first_try=False)
 
 
-def _load_and_score(offer_id: int, run_id: int | None) -> OfferScore | None:
+def _load_and_score(offer_id: int, run_id: int | None, *, first_try: bool) -> OfferScore | None:
     # What the rules read of the offer comes in the same round trip.
     offer = db.session.get(
         Offer,
@@ -106,18 +106,25 @@ def _load_and_score(offer_id: int, run_id: int | None) -> OfferScore | None:
     if offer is None or OfferStatus(offer.status) not in OPEN_STATUSES:
         _finish_item(run_id, offer_id)
         return None
-    return _score(offer, run_id)
+    # A submitted offer has no score on this basis yet (a first submission has
+    # none, a resubmission is a new round of answers, Offer.answers_round, so a new
+    # basis, and a retry follows a failure). Only a duplicate of this task running
+    # at the same moment can have written one: the unique score row turns that into
+    # an IntegrityError, then a second try that looks first. One round trip fewer
+    # per score (issue 16).
+    look_first = not first_try or OfferStatus(offer.status) is not OfferStatus.SUBMITTED
+    return _score(offer, run_id, look_first=look_first)
 
 
-def _score(offer: Offer, run_id: int | None) -> OfferScore:
+def _score(offer: Offer, run_id: int | None, *, look_first: bool) -> OfferScore:
     """The offer's score under the policy and supply now, written unless it is
-    there already, and the offer moved to scored."""
+    there already (looked for if `look_first`), and the offer moved to scored."""
     policy = policy_in_force()
     approved = approved_units_by_cohort()
     housed = {code: n for code, n in supply.placements_by_cohort().housed.items() if n}
     register = supply_register.register(policy)
     basis = supply_basis(approved, offer.answers_round, housed, register.basis())
-    row = _score_row(offer.id, policy.version, basis)
+    row = _score_row(offer.id, policy.version, basis) if look_first else None
     if row is None:
         row = _new_score(offer, policy, approved, basis, housed, register)
         detail = f"Score {row.score} (band {row.band}) under policy {policy.version}"
