@@ -12,7 +12,11 @@ once it commits, the outbox publishes all their tasks in bulk (each submission
 also writes its acknowledgement email, whose delivery task the workers run
 alongside). It prints the time from the first publish to the last score (the
 figure the aim is about), how long writing and publishing the submissions took,
-and the median and p95 of each offer's score after the first publish. Worker
+and the median and p95 of each offer's score after the first publish. Then the
+CPU the workers used from the commit to the last score (per task: a figure a
+shared machine inflates less than the wall clock), the whole machine's, and the
+time its host stole from it, to read the wall-clock figures by; and how many
+acknowledgement emails went out before the last score. Worker
 processes per worker: --concurrency (or WORKER_CONCURRENCY), 1 by default.
 Everything it starts is stopped and removed at the end, also on Ctrl-C or SIGTERM.
 
@@ -35,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stacks import (  # noqa: E402
     STACKS,
+    CpuSnapshot,
     emails_sent_before,
     last_email_after,
     load_average,
@@ -92,8 +97,9 @@ def main() -> None:
         print(f"{options.stack}: creating {options.count} complete offers ...", flush=True)
         offer_ids, user_id = make_offers(stack.app, options.count)
         print(f"submitting {options.count} offers in one transaction ...", flush=True)
-        bulk = submit_in_bulk(stack.app, offer_ids, user_id)
+        bulk = submit_in_bulk(stack, offer_ids, user_id)
         wait_for_scores(stack, offer_ids, WAIT_LIMIT)
+        cpu_after = CpuSnapshot.take(stack)
 
         after_publish = scores_since(stack.app, offer_ids, bulk.first_publish)
         aim = AIM_SECONDS[options.stack]
@@ -116,6 +122,7 @@ def main() -> None:
         )
         print(f"median score after publish:  {statistics.median(after_publish):.2f} s")
         print(f"p95 score after publish:     {percentile(after_publish, 0.95):.2f} s")
+        print(cpu_after.since(bulk.cpu_at_commit, options.count))
         last_email = last_email_after(stack, bulk.first_publish, WAIT_LIMIT)
         print(f"first publish to last email: {last_email:.1f} s (emails wait behind scores)")
         last_score = bulk.first_publish + timedelta(seconds=after_publish[-1])

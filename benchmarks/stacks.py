@@ -145,19 +145,64 @@ def submit(app: Flask, offer_id: int, user_id: int) -> None:
         assert offers.submit(offer, user, "Sam Submitter")
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class CpuSnapshot:
+    """CPU seconds used so far by the stack's services (each in its own process
+    group, children included) and by the whole machine, and the time stolen from
+    this (virtual) machine by its host: what to read a wall-clock figure by."""
+
+    services: float
+    machine_busy: float
+    machine_steal: float
+    at: float
+
+    @classmethod
+    def take(cls, stack: Stack) -> CpuSnapshot:
+        groups = {service.pid for service in stack.started}
+        used = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue  # the process ended meanwhile
+            # After the command: state, ppid, pgrp, ... utime (12th), stime (13th).
+            if int(fields[2]) in groups:
+                used += int(fields[11]) + int(fields[12])
+        # /proc/stat's first line: user nice system idle iowait irq softirq steal.
+        ticks = [int(value) for value in Path("/proc/stat").read_text().split()[1:9]]
+        busy = sum(ticks[:3]) + sum(ticks[5:7])
+        return cls(used / TICKS, busy / TICKS, ticks[7] / TICKS, time.monotonic())
+
+    def since(self, earlier: CpuSnapshot, tasks: int) -> str:
+        wall = self.at - earlier.at
+        services = self.services - earlier.services
+        busy = self.machine_busy - earlier.machine_busy
+        steal = self.machine_steal - earlier.machine_steal
+        return (
+            f"CPU in those {wall:.1f} s: workers and beat {services:.1f} s"
+            f" ({services / tasks * 1000:.1f} ms a task), whole machine {busy:.1f} s"
+            f" of {wall * (os.cpu_count() or 1):.1f} s, stolen by the host {steal:.1f} s"
+        )
+
+
 @dataclass
 class BulkSubmission:
     prepared_in: float  # seconds: the submissions written, before the commit
     published_in: float  # seconds: the commit and every task published after it
     first_publish: datetime  # wall clock, as the scores' created_at
     tasks: int
+    cpu_at_commit: CpuSnapshot  # just before the commit: the workers start after it
 
 
-def submit_in_bulk(app: Flask, offer_ids: list[int], user_id: int) -> BulkSubmission:
+def submit_in_bulk(stack: Stack, offer_ids: list[int], user_id: int) -> BulkSubmission:
     """Submit every offer through the service (`offers.submit`, the declaration
     page's path) in one transaction; once it commits, the outbox's after-commit hook
     publishes all their tasks (`outbox.publishing_all`), in batches, while the
     workers start on the first."""
+    app = stack.app
     published: list[datetime] = []
     publish = broker.publish
 
@@ -180,12 +225,13 @@ def submit_in_bulk(app: Flask, offer_ids: list[int], user_id: int) -> BulkSubmis
                         assert offers.submit(offer, user, "Sam Submitter")
                     tasks = len(db.session.info.get("triage.outbox_pending", []))
                     prepared = time.monotonic()
+                    cpu = CpuSnapshot.take(stack)
                 # Committed and published (the hook runs inside the commit).
                 done = time.monotonic()
     finally:
         broker.publish = publish
     assert published, "nothing was published after the commit"
-    return BulkSubmission(prepared - begin, done - prepared, published[0], tasks)
+    return BulkSubmission(prepared - begin, done - prepared, published[0], tasks, cpu)
 
 
 def scored_count(app: Flask, offer_ids: list[int]) -> int:
