@@ -170,6 +170,11 @@ class Config:
     ABANDONED_TASKS_INTERVAL_SECONDS = float(
         os.environ.get("ABANDONED_TASKS_INTERVAL_SECONDS", "10")
     )
+    # PostgreSQL: a pooled connection is pinged before use only once it has sat
+    # unused this many seconds; None, every time (triage/db.py). The web app pings
+    # every time, so a restarted database fails no page; the workers, whose tasks
+    # come back after a database error, set it (workers/app.py).
+    DATABASE_PING_AFTER_IDLE: float | None = None
     # Processes (prefork) per worker; Celery's default is one per core.
     WORKER_CONCURRENCY: int | None = (
         int(os.environ["WORKER_CONCURRENCY"]) if os.environ.get("WORKER_CONCURRENCY") else None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, ParamSpec, TypeVar, cast
 
 from flask import Flask
-from sqlalchemy import MetaData, Table, create_engine, event, update
+from sqlalchemy import MetaData, Table, create_engine, event, exc, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 
@@ -96,17 +97,54 @@ def lock_rows(model: type[Base], *ids: int) -> None:
     session.execute(update(table).where(key.in_(sorted(set(ids)))).values(unchanged))
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, ping_after_idle: float | None = None, **kwargs: Any) -> Engine:
     """The engine for `url`: the app's, the worker's and the migrations' (every
     engine the service makes comes from here). Statement parameters are never put
     into errors or SQL logs: they hold health notes, sharing notes and join tokens,
-    and an error's text reaches the logs."""
+    and an error's text reaches the logs.
+
+    A pooled PostgreSQL connection is pinged before use, so a restarted database
+    costs no request an error: every time it is taken from the pool, or, with
+    `ping_after_idle`, only once it has sat unused that many seconds (see
+    `_ping_if_idle`)."""
     kwargs["hide_parameters"] = True
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    if ping_after_idle is None:
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", partial(_ping_if_idle, engine, ping_after_idle))
+    return engine
+
+
+_CHECKED_IN_AT = "triage.checked_in_at"
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_CHECKED_IN_AT] = time.monotonic()
+
+
+def _ping_if_idle(
+    engine: Engine, seconds: float, dbapi_connection: Any, record: Any, _proxy: Any
+) -> None:
+    """The worker's ping: a score task takes a connection from the pool three times
+    (to count its delivery, to score, and, on failure, to finish it), and a ping
+    each time was three round trips of twenty (issue 16: the scoring burst). A
+    connection used within the last `seconds` is taken as it is; if the database
+    restarted meanwhile, the task's first statement fails, SQLAlchemy drops the
+    pool's connections, and the task comes back (workers/tasks.py retries on
+    OperationalError). A fresh connection has no check-in time: it needs no ping."""
+    checked_in_at = record.info.get(_CHECKED_IN_AT)
+    if checked_in_at is None or time.monotonic() - checked_in_at < seconds:
+        return
+    try:
+        engine.dialect.do_ping(dbapi_connection)
+    except Exception as error:
+        # The pool drops every connection made before now and takes a new one.
+        raise exc.InvalidatePoolError() from error
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -125,7 +163,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(
+        app.config["DATABASE_URL"], ping_after_idle=app.config.get("DATABASE_PING_AFTER_IDLE")
+    )
     app.extensions["triage.engine"] = engine
     session.configure(bind=engine)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,10 +19,13 @@ from http.cookiejar import CookieJar
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
 from tests import factories
 from tests.servers import HOST, START_TIMEOUT, PostgresServer
+from triage.db import make_engine
 
 pytestmark = pytest.mark.integration
 
@@ -155,3 +159,43 @@ def test_pages_are_503_while_postgresql_is_down_and_normal_once_it_is_back(
     assert "Sign out" in after.html, "the signed-in session did not survive"
     assert browser.request("/healthz").status == 200
     assert browser.request("/organisation").status == 200
+
+
+def test_a_worker_connection_idle_past_its_ping_threshold_is_replaced_after_a_restart(
+    app: Flask, stoppable_postgres: PostgresServer
+) -> None:
+    # The workers' engine pings only a connection unused for a while
+    # (DATABASE_PING_AFTER_IDLE): one left idle across a restart is found dead and
+    # replaced before use, so the task that takes it sees no error.
+    engine = make_engine(app.config["DATABASE_URL"], ping_after_idle=0.2)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+        stoppable_postgres.stop()
+        start_again(stoppable_postgres)
+        time.sleep(0.3)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_worker_connection_used_just_before_a_restart_fails_once_then_recovers(
+    app: Flask, stoppable_postgres: PostgresServer
+) -> None:
+    # The price of pinging only idle connections: a connection used within the
+    # threshold is taken as it is, so its first statement after a restart fails
+    # (a task retries on that: workers/tasks.py), and every pooled connection is
+    # dropped with it, so the next statement works.
+    engine = make_engine(app.config["DATABASE_URL"], ping_after_idle=60)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        stoppable_postgres.stop()
+        start_again(stoppable_postgres)
+        with pytest.raises(OperationalError), engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()
