@@ -16,7 +16,8 @@ and the median and p95 of each offer's score after the first publish. Then the
 CPU the workers used from the commit to the last score (per task: a figure a
 shared machine inflates less than the wall clock), the whole machine's, and the
 time its host stole from it, to read the wall-clock figures by; and how many
-acknowledgement emails went out before the last score. Worker
+acknowledgement emails went out before the last score, and how long a fixed
+Python loop took before and after (how fast the machine was running). Worker
 processes per worker: --concurrency (or WORKER_CONCURRENCY), 1 by default.
 Everything it starts is stopped and removed at the end, also on Ctrl-C or SIGTERM.
 
@@ -45,6 +46,7 @@ from stacks import (  # noqa: E402
     load_average,
     make_offers,
     percentile,
+    reference_loop_seconds,
     running_stack,
     scores_since,
     scoring_span,
@@ -94,6 +96,7 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix="scoring-burst-") as folder,
         running_stack(options.stack, Path(folder), options.concurrency) as stack,
     ):
+        loop_before = reference_loop_seconds()
         print(f"{options.stack}: creating {options.count} complete offers ...", flush=True)
         offer_ids, user_id = make_offers(stack.app, options.count)
         print(f"submitting {options.count} offers in one transaction ...", flush=True)
@@ -132,6 +135,10 @@ def main() -> None:
         )
         print("tasks run by the workers:")
         print("\n".join(task_summary(stack.started)))
+        print(
+            f"reference loop (machine speed): {loop_before:.2f} s before,"
+            f" {reference_loop_seconds():.2f} s after (lower is faster)"
+        )
         print(load_average())
 
 

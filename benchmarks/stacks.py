@@ -303,6 +303,17 @@ def emails_sent_before(app: Flask, until: datetime) -> int:
     return sent or 0
 
 
+def reference_loop_seconds() -> float:
+    """Seconds this machine takes for a fixed pure-Python loop, now: the same code
+    on a shared machine runs slower at some hours than others, and this says how
+    fast it was running when the figures were taken."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(5_000_000):
+        total += number * number
+    return time.perf_counter() - started
+
+
 def load_average() -> str:
     """The machine's load, to read the figures by: a shared machine inflates them."""
     one, five, fifteen = os.getloadavg()

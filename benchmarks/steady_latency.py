@@ -31,6 +31,7 @@ from stacks import (  # noqa: E402
     load_average,
     make_offers,
     percentile,
+    reference_loop_seconds,
     running_stack,
     submit,
     wait_for_scores,
@@ -70,7 +71,11 @@ def measure(name: str, rate: float, seconds: float, concurrency: int) -> None:
         + (f"; {behind} submissions late" if behind else ""),
         flush=True,
     )
-    print(f"          {load_average()}", flush=True)
+    print(
+        f"          {load_average()}; reference loop {reference_loop_seconds():.2f} s"
+        " (machine speed: lower is faster)",
+        flush=True,
+    )
 
 
 def main() -> None:
