@@ -83,25 +83,25 @@ def redact_worker_logs(logger: logging.Logger, **_kwargs: Any) -> None:
     log_filters.install(logger)
 
 
-# Messages fetched ahead per worker process: each next one is in hand when a task
-# ends. On the embedded broker that saves waiting for the next poll of the folder
+# Messages fetched ahead per worker process. On the embedded broker each next one is
+# then in hand when a task ends, instead of waiting for the next poll of the folder
 # (up to EMBEDDED_POLLING_SECONDS, for every task), and the messages are held in
-# the broker's reserved folder, so a worker that dies loses none of them. On Redis
-# it saves an acknowledgement and a fetch between tasks, on a machine whose cores
-# are busy with the tasks: a burst of 1,000 scores took 12.6 s with 2 and 14 to
-# 17 s with 1, against 10 s with 4 (issue 16). The price: a worker killed outright
-# (not stopped: a warm shutdown hands its unstarted messages back at once) holds
-# up to this many per process until BROKER_VISIBILITY_TIMEOUT, then Redis hands
-# them to another worker.
-DEFAULT_PREFETCH = 4
+# the broker's reserved folder, so a worker that dies loses none of them.
+EMBEDDED_PREFETCH = 4
+# On Redis one: fetching ahead no longer scores a burst faster (1,000 scores in
+# 8.0 to 8.4 s with 1 and with 4, issue 16, once a score task took two round
+# trips fewer), and a worker killed outright (not stopped: a warm shutdown hands
+# its unstarted messages back at once) holds back only the task it was running,
+# not three more, until BROKER_VISIBILITY_TIMEOUT hands them to another worker.
+REDIS_PREFETCH = 1
 
 
 def prefetch_multiplier(app: Flask) -> int:
-    """WORKER_PREFETCH_MULTIPLIER, else DEFAULT_PREFETCH on either broker."""
+    """WORKER_PREFETCH_MULTIPLIER, else the broker's default."""
     configured = app.config.get("WORKER_PREFETCH_MULTIPLIER")
     if configured:
         return int(configured)
-    return DEFAULT_PREFETCH
+    return EMBEDDED_PREFETCH if broker.embedded(app) else REDIS_PREFETCH
 
 
 def make_celery(app: Flask) -> Celery:

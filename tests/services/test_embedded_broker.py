@@ -130,13 +130,15 @@ def test_a_later_process_with_a_dead_holders_pid_is_not_taken_for_it() -> None:
     assert not broker.holder_alive(broker.process_token(_dead_pid()))
 
 
-def test_workers_fetch_ahead_on_either_broker_unless_told_otherwise(app: Flask) -> None:
-    from workers.celery_app import DEFAULT_PREFETCH, make_celery
+def test_workers_fetch_ahead_on_the_embedded_broker_only_unless_told_otherwise(
+    app: Flask,
+) -> None:
+    from workers.celery_app import EMBEDDED_PREFETCH, REDIS_PREFETCH, make_celery
 
-    assert make_celery(app).conf.worker_prefetch_multiplier == DEFAULT_PREFETCH > 1
+    assert make_celery(app).conf.worker_prefetch_multiplier == EMBEDDED_PREFETCH > 1
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
-    assert make_celery(app).conf.worker_prefetch_multiplier == DEFAULT_PREFETCH
-    app.config["WORKER_PREFETCH_MULTIPLIER"] = 1
-    assert make_celery(app).conf.worker_prefetch_multiplier == 1
+    assert make_celery(app).conf.worker_prefetch_multiplier == REDIS_PREFETCH == 1
+    app.config["WORKER_PREFETCH_MULTIPLIER"] = 4
+    assert make_celery(app).conf.worker_prefetch_multiplier == 4
     app.config["WORKER_PREFETCH_MULTIPLIER"] = 8
     assert make_celery(app).conf.worker_prefetch_multiplier == 8
