@@ -130,9 +130,10 @@ def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
 def _ping_if_idle(
     engine: Engine, seconds: float, dbapi_connection: Any, record: Any, _proxy: Any
 ) -> None:
-    """The worker's ping: a score task takes a connection from the pool three times
-    (to count its delivery, to score, and, on failure, to finish it), and a ping
-    each time was three round trips of twenty (issue 16: the scoring burst). A
+    """The worker's ping: a score task takes a connection from the pool twice (to
+    count its delivery, then to score and finish it; a failed try a third time, to
+    finish it), and a ping each time was two round trips of about twenty (issue 16:
+    the scoring burst). A
     connection used within the last `seconds` is taken as it is; if the database
     restarted meanwhile, the task's first statement fails, SQLAlchemy drops the
     pool's connections, and the task comes back (workers/tasks.py retries on
